@@ -1,0 +1,644 @@
+package io.conduit;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
+
+import io.conduit.internal.AbstractSubscription;
+import io.conduit.internal.SubscriptionAgent;
+import io.conduit.internal.Transport;
+import io.conduit.internal.inproc.InprocTransport;
+import io.conduit.internal.tcp.TcpTransport;
+
+/**
+ * The context a process opens once: owns the threads, the transports and the counters, and makes publications
+ * and subscriptions for endpoint URIs.
+ * <pre>{@code
+ * try (Conduit conduit = Conduit.launch();
+ *      Subscription sub = conduit.addSubscription("tcp://127.0.0.1:9000", 1);
+ *      Publication pub = conduit.addPublication("tcp://127.0.0.1:9000", 1)) {
+ *     pub.send("hello".getBytes(UTF_8), Duration.ofSeconds(5));
+ *     while (sub.poll((buf, off, len, hdr) -> System.out.println(len + " bytes"), 10) == 0) {
+ *         Thread.onSpinWait();
+ *     }
+ * }
+ * }</pre>
+ * Thread-safe. Closing a Conduit closes everything it made; closing is idempotent.
+ */
+public final class Conduit implements AutoCloseable
+{
+    private final Context context;
+    private final Counters counters = new Counters();
+    private final Map<Endpoint.Scheme, Transport> transports = new EnumMap<>(Endpoint.Scheme.class);
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private SubscriptionAgent agent;
+    private boolean closed;
+
+    private Conduit(final Context context)
+    {
+        this.context = context;
+    }
+
+    /**
+     * @return a Conduit with defaults from {@code conduit.*} system properties.
+     */
+    public static Conduit launch()
+    {
+        return launch(new Context());
+    }
+
+    /**
+     * @param context settings, concluded (validated) here if not already.
+     * @return a new Conduit.
+     * @throws IllegalArgumentException when a setting is invalid.
+     */
+    public static Conduit launch(final Context context)
+    {
+        return new Conduit(context.conclude());
+    }
+
+    /**
+     * @param uri      endpoint to publish to, such as {@code tcp://127.0.0.1:9000}.
+     * @param streamId stream within the endpoint.
+     * @return a new publication; close it when done.
+     * @throws IllegalArgumentException when the URI is invalid.
+     * @throws ConduitException         when the endpoint cannot be opened.
+     */
+    public Publication addPublication(final String uri, final int streamId)
+    {
+        final Endpoint endpoint = Endpoint.parse(uri);
+        return track(transport(endpoint).addPublication(endpoint, streamId));
+    }
+
+    /**
+     * @param uri      endpoint to receive from, such as {@code tcp://127.0.0.1:9000}.
+     * @param streamId stream within the endpoint.
+     * @return a new subscription to poll; close it when done.
+     * @throws IllegalArgumentException when the URI is invalid.
+     * @throws ConduitException         when the endpoint cannot be opened, such as a port in use.
+     */
+    public Subscription addSubscription(final String uri, final int streamId)
+    {
+        final Endpoint endpoint = Endpoint.parse(uri);
+        return track(transport(endpoint).addSubscription(endpoint, streamId));
+    }
+
+    /**
+     * Subscribe with a handler called on a Conduit agent thread. Handlers of one Conduit share that thread: keep
+     * them quick. An exception from a handler is counted and logged, and the message is not delivered again.
+     *
+     * @param uri      endpoint to receive from.
+     * @param streamId stream within the endpoint.
+     * @param handler  called once per message.
+     * @return the subscription; its {@link Subscription#poll} must not be called.
+     */
+    public Subscription addSubscription(final String uri, final int streamId, final MessageHandler handler)
+    {
+        final Subscription subscription = addSubscription(uri, streamId);
+        synchronized (this)
+        {
+            if (agent == null)
+            {
+                agent = new SubscriptionAgent(context.idleStrategy().get(), "conduit-subscriber");
+            }
+            agent.add((AbstractSubscription)subscription, handler);
+        }
+        return subscription;
+    }
+
+    /**
+     * @return the settings this Conduit runs with.
+     */
+    public Context context()
+    {
+        return context;
+    }
+
+    /**
+     * @return counters of this Conduit's transports, such as protocol errors on listeners.
+     */
+    public Counters counters()
+    {
+        return counters;
+    }
+
+    /**
+     * @return true once closed.
+     */
+    public synchronized boolean isClosed()
+    {
+        return closed;
+    }
+
+    /**
+     * Close every publication and subscription made by this Conduit, then its transports and threads.
+     */
+    @Override
+    public void close()
+    {
+        final List<AutoCloseable> toClose;
+        synchronized (this)
+        {
+            if (closed)
+            {
+                return;
+            }
+            closed = true;
+            toClose = new ArrayList<>(resources);
+            if (agent != null)
+            {
+                toClose.add(0, agent);
+            }
+            toClose.addAll(transports.values());
+            resources.clear();
+            transports.clear();
+        }
+        for (final AutoCloseable resource : toClose)
+        {
+            try
+            {
+                resource.close();
+            }
+            catch (final Exception ignore)
+            {
+                // Closing is best effort: one failure must not keep the rest open.
+            }
+        }
+    }
+
+    private synchronized <T extends AutoCloseable> T track(final T resource)
+    {
+        resources.add(resource);
+        return resource;
+    }
+
+    private synchronized Transport transport(final Endpoint endpoint)
+    {
+        if (closed)
+        {
+            throw new ConduitException(ErrorCode.CLOSED, "conduit is closed");
+        }
+        return transports.computeIfAbsent(endpoint.scheme(), scheme ->
+        {
+            switch (scheme)
+            {
+                case INPROC:
+                    return new InprocTransport(context);
+                case TCP:
+                    return new TcpTransport(context, counters);
+                default:
+                    throw new ConduitException(ErrorCode.INVALID_ENDPOINT,
+                        "not supported yet: scheme=" + scheme.prefix() + ", uri=" + endpoint);
+            }
+        });
+    }
+
+    /**
+     * Settings of a {@link Conduit}. Fluent setters; defaults come from {@code conduit.*} system properties;
+     * validated once by {@link #conclude()}, after which it may not change.
+     */
+    public static final class Context
+    {
+        private int maxMessageLength = sizeProperty("conduit.max.message.length", 16 * 1024 * 1024);
+        private String idleStrategy = System.getProperty("conduit.idle", BackoffIdleStrategy.NAME);
+        private long heartbeatIntervalMs = Long.getLong("conduit.heartbeat.interval.ms", 200);
+        private long heartbeatTimeoutMs = Long.getLong("conduit.heartbeat.timeout.ms", 2_000);
+        private long connectTimeoutMs = Long.getLong("conduit.connect.timeout.ms", 5_000);
+        private long reconnectBackoffMinMs = Long.getLong("conduit.reconnect.backoff.min.ms", 10);
+        private long reconnectBackoffMaxMs = Long.getLong("conduit.reconnect.backoff.max.ms", 2_000);
+        private int publicationWindowBytes = sizeProperty("conduit.publication.window", 2 * 1024 * 1024);
+        private int subscriptionBufferBytes = sizeProperty("conduit.subscription.buffer", 4 * 1024 * 1024);
+        private int tcpFrameLength = sizeProperty("conduit.tcp.frame.length", 64 * 1024);
+        private boolean timestamps = Boolean.parseBoolean(System.getProperty("conduit.timestamps", "false"));
+        private boolean nativeTransport = Boolean.parseBoolean(System.getProperty("conduit.tcp.native", "true"));
+        private Path tlsCertificateChainFile = pathProperty("conduit.tls.certificate.chain");
+        private Path tlsPrivateKeyFile = pathProperty("conduit.tls.private.key");
+        private Path tlsTrustedCertificatesFile = pathProperty("conduit.tls.trusted.certificates");
+        private boolean tlsClientAuth = Boolean.parseBoolean(System.getProperty("conduit.tls.client.auth", "false"));
+        private KeyManagerFactory tlsKeyManagerFactory;
+        private TrustManagerFactory tlsTrustManagerFactory;
+        private boolean concluded;
+
+        private static int sizeProperty(final String name, final int defaultValue)
+        {
+            final String value = System.getProperty(name);
+            return value == null ? defaultValue : Sizes.parseBytes(value);
+        }
+
+        private static Path pathProperty(final String name)
+        {
+            final String value = System.getProperty(name);
+            return value == null ? null : Path.of(value);
+        }
+
+        private void checkMutable()
+        {
+            if (concluded)
+            {
+                throw new IllegalStateException("context is concluded and can no longer change");
+            }
+        }
+
+        /**
+         * Validate the settings; called by {@link Conduit#launch(Context)}. Idempotent.
+         *
+         * @return this.
+         * @throws IllegalArgumentException naming the first invalid setting.
+         */
+        public Context conclude()
+        {
+            if (concluded)
+            {
+                return this;
+            }
+            require(maxMessageLength > 0, "maxMessageLength", maxMessageLength);
+            IdleStrategy.fromName(idleStrategy);
+            require(heartbeatIntervalMs > 0, "heartbeatIntervalMs", heartbeatIntervalMs);
+            require(heartbeatTimeoutMs > heartbeatIntervalMs, "heartbeatTimeoutMs (must exceed the interval)",
+                heartbeatTimeoutMs);
+            require(connectTimeoutMs > 0, "connectTimeoutMs", connectTimeoutMs);
+            require(reconnectBackoffMinMs > 0, "reconnectBackoffMinMs", reconnectBackoffMinMs);
+            require(reconnectBackoffMaxMs >= reconnectBackoffMinMs, "reconnectBackoffMaxMs", reconnectBackoffMaxMs);
+            require(publicationWindowBytes >= 64 * 1024, "publicationWindowBytes (at least 64k)",
+                publicationWindowBytes);
+            require(subscriptionBufferBytes >= 64 * 1024 && Integer.bitCount(subscriptionBufferBytes) == 1,
+                "subscriptionBufferBytes (a power of 2, at least 64k)", subscriptionBufferBytes);
+            require(tcpFrameLength >= 1024 && tcpFrameLength <= subscriptionBufferBytes / 8,
+                "tcpFrameLength (at least 1k, at most subscriptionBufferBytes / 8)", tcpFrameLength);
+            requireReadable(tlsCertificateChainFile, "tlsCertificateChainFile");
+            requireReadable(tlsPrivateKeyFile, "tlsPrivateKeyFile");
+            requireReadable(tlsTrustedCertificatesFile, "tlsTrustedCertificatesFile");
+            if ((tlsCertificateChainFile == null) != (tlsPrivateKeyFile == null))
+            {
+                throw new IllegalArgumentException(
+                    "invalid setting: tlsCertificateChainFile and tlsPrivateKeyFile go together");
+            }
+            concluded = true;
+            return this;
+        }
+
+        private static void require(final boolean condition, final String name, final Object value)
+        {
+            if (!condition)
+            {
+                throw new IllegalArgumentException("invalid setting: " + name + "=" + value);
+            }
+        }
+
+        private static void requireReadable(final Path file, final String name)
+        {
+            if (file != null && !Files.isReadable(file))
+            {
+                throw new IllegalArgumentException("unreadable file: " + name + "=" + file);
+            }
+        }
+
+        /**
+         * @param maxMessageLength longest message accepted, in bytes (default 16 MiB, {@code conduit.max.message.length}).
+         * @return this.
+         */
+        public Context maxMessageLength(final int maxMessageLength)
+        {
+            checkMutable();
+            this.maxMessageLength = maxMessageLength;
+            return this;
+        }
+
+        /**
+         * @return longest message accepted, in bytes.
+         */
+        public int maxMessageLength()
+        {
+            return maxMessageLength;
+        }
+
+        /**
+         * @param name of the idle strategy of Conduit threads: {@code busy-spin}, {@code yield} or {@code backoff}
+         *             (default, {@code conduit.idle}).
+         * @return this.
+         */
+        public Context idleStrategy(final String name)
+        {
+            checkMutable();
+            this.idleStrategy = name;
+            return this;
+        }
+
+        /**
+         * @return a supplier of new idle strategies of the configured kind, one per thread.
+         */
+        public Supplier<IdleStrategy> idleStrategy()
+        {
+            final String name = idleStrategy;
+            return () -> IdleStrategy.fromName(name);
+        }
+
+        /**
+         * @param heartbeatIntervalMs how often an idle connection says it is alive (default 200,
+         *                            {@code conduit.heartbeat.interval.ms}).
+         * @return this.
+         */
+        public Context heartbeatIntervalMs(final long heartbeatIntervalMs)
+        {
+            checkMutable();
+            this.heartbeatIntervalMs = heartbeatIntervalMs;
+            return this;
+        }
+
+        /**
+         * @return how often an idle connection says it is alive.
+         */
+        public long heartbeatIntervalMs()
+        {
+            return heartbeatIntervalMs;
+        }
+
+        /**
+         * @param heartbeatTimeoutMs silence after which a peer is declared dead (default 2000,
+         *                           {@code conduit.heartbeat.timeout.ms}).
+         * @return this.
+         */
+        public Context heartbeatTimeoutMs(final long heartbeatTimeoutMs)
+        {
+            checkMutable();
+            this.heartbeatTimeoutMs = heartbeatTimeoutMs;
+            return this;
+        }
+
+        /**
+         * @return silence after which a peer is declared dead.
+         */
+        public long heartbeatTimeoutMs()
+        {
+            return heartbeatTimeoutMs;
+        }
+
+        /**
+         * @param connectTimeoutMs longest a single connection attempt may take (default 5000,
+         *                         {@code conduit.connect.timeout.ms}).
+         * @return this.
+         */
+        public Context connectTimeoutMs(final long connectTimeoutMs)
+        {
+            checkMutable();
+            this.connectTimeoutMs = connectTimeoutMs;
+            return this;
+        }
+
+        /**
+         * @return longest a single connection attempt may take.
+         */
+        public long connectTimeoutMs()
+        {
+            return connectTimeoutMs;
+        }
+
+        /**
+         * @param minMs first delay before reconnecting (default 10, {@code conduit.reconnect.backoff.min.ms}).
+         * @param maxMs longest delay, reached by doubling with jitter (default 2000,
+         *              {@code conduit.reconnect.backoff.max.ms}).
+         * @return this.
+         */
+        public Context reconnectBackoffMs(final long minMs, final long maxMs)
+        {
+            checkMutable();
+            this.reconnectBackoffMinMs = minMs;
+            this.reconnectBackoffMaxMs = maxMs;
+            return this;
+        }
+
+        /**
+         * @return first delay before reconnecting.
+         */
+        public long reconnectBackoffMinMs()
+        {
+            return reconnectBackoffMinMs;
+        }
+
+        /**
+         * @return longest delay before reconnecting.
+         */
+        public long reconnectBackoffMaxMs()
+        {
+            return reconnectBackoffMaxMs;
+        }
+
+        /**
+         * @param bytes a network publication may buffer per connection before offers are back-pressured (default
+         *              2 MiB, {@code conduit.publication.window}).
+         * @return this.
+         */
+        public Context publicationWindowBytes(final int bytes)
+        {
+            checkMutable();
+            this.publicationWindowBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @return bytes a network publication may buffer per connection.
+         */
+        public int publicationWindowBytes()
+        {
+            return publicationWindowBytes;
+        }
+
+        /**
+         * @param bytes buffered per subscription between transport threads and the poller, a power of 2 (default
+         *              4 MiB, {@code conduit.subscription.buffer}).
+         * @return this.
+         */
+        public Context subscriptionBufferBytes(final int bytes)
+        {
+            checkMutable();
+            this.subscriptionBufferBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @return bytes buffered per subscription.
+         */
+        public int subscriptionBufferBytes()
+        {
+            return subscriptionBufferBytes;
+        }
+
+        /**
+         * @param bytes longest TCP frame, header included; longer messages are fragmented (default 64 KiB,
+         *              {@code conduit.tcp.frame.length}). A peer's longer frame is a protocol error.
+         * @return this.
+         */
+        public Context tcpFrameLength(final int bytes)
+        {
+            checkMutable();
+            this.tcpFrameLength = bytes;
+            return this;
+        }
+
+        /**
+         * @return longest TCP frame, header included.
+         */
+        public int tcpFrameLength()
+        {
+            return tcpFrameLength;
+        }
+
+        /**
+         * @param timestamps true to stamp every message with the publisher's clock, so subscribers record latency
+         *                   (default false, {@code conduit.timestamps}).
+         * @return this.
+         */
+        public Context timestamps(final boolean timestamps)
+        {
+            checkMutable();
+            this.timestamps = timestamps;
+            return this;
+        }
+
+        /**
+         * @return true when publishers stamp messages.
+         */
+        public boolean timestamps()
+        {
+            return timestamps;
+        }
+
+        /**
+         * @param nativeTransport true to use native epoll for TCP where available (default true,
+         *                        {@code conduit.tcp.native}).
+         * @return this.
+         */
+        public Context nativeTransport(final boolean nativeTransport)
+        {
+            checkMutable();
+            this.nativeTransport = nativeTransport;
+            return this;
+        }
+
+        /**
+         * @return true to use native epoll where available.
+         */
+        public boolean nativeTransport()
+        {
+            return nativeTransport;
+        }
+
+        /**
+         * Set this side's certificate and key for {@code ?tls=true} endpoints: required on listeners, and on
+         * connectors when the listener requires client authentication.
+         *
+         * @param certificateChainFile PEM certificate chain ({@code conduit.tls.certificate.chain}).
+         * @param privateKeyFile       PEM PKCS#8 private key ({@code conduit.tls.private.key}).
+         * @return this.
+         */
+        public Context tlsKeyPair(final Path certificateChainFile, final Path privateKeyFile)
+        {
+            checkMutable();
+            this.tlsCertificateChainFile = certificateChainFile;
+            this.tlsPrivateKeyFile = privateKeyFile;
+            return this;
+        }
+
+        /**
+         * @return PEM certificate chain file, or null.
+         */
+        public Path tlsCertificateChainFile()
+        {
+            return tlsCertificateChainFile;
+        }
+
+        /**
+         * @return PEM private key file, or null.
+         */
+        public Path tlsPrivateKeyFile()
+        {
+            return tlsPrivateKeyFile;
+        }
+
+        /**
+         * @param trustedCertificatesFile PEM certificates of the authorities this side trusts
+         *                                ({@code conduit.tls.trusted.certificates}); without one, the JDK's
+         *                                default trust store is used.
+         * @return this.
+         */
+        public Context tlsTrustedCertificates(final Path trustedCertificatesFile)
+        {
+            checkMutable();
+            this.tlsTrustedCertificatesFile = trustedCertificatesFile;
+            return this;
+        }
+
+        /**
+         * @return PEM trusted certificates file, or null.
+         */
+        public Path tlsTrustedCertificatesFile()
+        {
+            return tlsTrustedCertificatesFile;
+        }
+
+        /**
+         * @param keyManagerFactory keys to use instead of {@link #tlsKeyPair} files.
+         * @return this.
+         */
+        public Context tlsKeyManagerFactory(final KeyManagerFactory keyManagerFactory)
+        {
+            checkMutable();
+            this.tlsKeyManagerFactory = keyManagerFactory;
+            return this;
+        }
+
+        /**
+         * @return keys to use, or null.
+         */
+        public KeyManagerFactory tlsKeyManagerFactory()
+        {
+            return tlsKeyManagerFactory;
+        }
+
+        /**
+         * @param trustManagerFactory trust to use instead of {@link #tlsTrustedCertificates} files.
+         * @return this.
+         */
+        public Context tlsTrustManagerFactory(final TrustManagerFactory trustManagerFactory)
+        {
+            checkMutable();
+            this.tlsTrustManagerFactory = trustManagerFactory;
+            return this;
+        }
+
+        /**
+         * @return trust to use, or null.
+         */
+        public TrustManagerFactory tlsTrustManagerFactory()
+        {
+            return tlsTrustManagerFactory;
+        }
+
+        /**
+         * @param required true for mutual TLS: listeners refuse connectors without a trusted certificate (default
+         *                 false, {@code conduit.tls.client.auth}).
+         * @return this.
+         */
+        public Context tlsClientAuth(final boolean required)
+        {
+            checkMutable();
+            this.tlsClientAuth = required;
+            return this;
+        }
+
+        /**
+         * @return true when listeners require client certificates.
+         */
+        public boolean tlsClientAuth()
+        {
+            return tlsClientAuth;
+        }
+    }
+}

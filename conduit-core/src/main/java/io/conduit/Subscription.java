@@ -1,0 +1,53 @@
+package io.conduit;
+
+/**
+ * The receiving side of a stream. Sees every message from every publication on its endpoint and stream, whole
+ * and in per-publication order.
+ * <p>
+ * A subscription made with {@link Conduit#addSubscription(String, int)} is polled by its owner, one thread at a
+ * time. One made with {@link Conduit#addSubscription(String, int, MessageHandler)} is polled by a Conduit agent
+ * thread, and {@link #poll} refuses to be called on it.
+ */
+public interface Subscription extends AutoCloseable
+{
+    /**
+     * @return the endpoint this subscription receives from; for a listener bound to port 0, the port chosen.
+     */
+    Endpoint endpoint();
+
+    /**
+     * @return the stream id.
+     */
+    int streamId();
+
+    /**
+     * Deliver waiting messages to a handler.
+     *
+     * @param handler      to call once per message.
+     * @param messageLimit the most messages to deliver in this call.
+     * @return the number of messages delivered; 0 when none were waiting.
+     * @throws ConduitException with {@link ErrorCode#CLOSED} when closed.
+     */
+    int poll(MessageHandler handler, int messageLimit);
+
+    /**
+     * @return true when at least one publication is connected.
+     */
+    boolean isConnected();
+
+    /**
+     * @return counters and latency for this subscription; latency is recorded when publishers stamp messages.
+     */
+    Counters counters();
+
+    /**
+     * @return true once {@link #close()} has been called.
+     */
+    boolean isClosed();
+
+    /**
+     * Stop receiving and release resources. Idempotent.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,190 @@
+package io.conduit.internal;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.conduit.Counter;
+import io.conduit.Endpoint;
+import io.conduit.Header;
+import io.conduit.MessageHandler;
+
+import static io.conduit.internal.FrameDescriptor.HEADER_LENGTH;
+import static io.conduit.internal.FrameDescriptor.TYPE_DATA;
+import static io.conduit.internal.FrameDescriptor.TYPE_SESSION_END;
+import static io.conduit.internal.FrameDescriptor.UNFRAGMENTED;
+
+/**
+ * A subscription fed by transport threads through a {@link ManyToOneRingBuffer}: writers copy frames in, the
+ * polling thread reassembles and delivers them. A writer that finds the ring full calls
+ * {@link #awaitSpace(Runnable)} and is called back from the polling thread once the poller has made room.
+ */
+public class RingSubscription extends AbstractSubscription implements ManyToOneRingBuffer.FrameHandler
+{
+    private final ManyToOneRingBuffer ring;
+    private final MessageAssembler assembler;
+    private final ByteBuffer handlerView;
+    private final Header header = new Header();
+    private final AtomicInteger connectedPublications = new AtomicInteger();
+    private final AtomicBoolean writerWaiting = new AtomicBoolean();
+    private final Runnable onClose;
+    private volatile Endpoint endpoint;
+    private volatile Runnable onSpace;
+    private MessageHandler handler;
+    private int delivered;
+
+    /**
+     * @param endpoint         received from.
+     * @param streamId         received.
+     * @param ringCapacity     bytes of frames buffered between writers and the poller, a power of 2.
+     * @param maxMessageLength longest message reassembled.
+     * @param onClose          run once when the subscription closes, to unregister it from its transport.
+     */
+    public RingSubscription(
+        final Endpoint endpoint,
+        final int streamId,
+        final int ringCapacity,
+        final int maxMessageLength,
+        final Runnable onClose)
+    {
+        super(streamId);
+        this.endpoint = endpoint;
+        this.ring = ManyToOneRingBuffer.allocate(ringCapacity);
+        this.assembler = new MessageAssembler(maxMessageLength, counters);
+        this.handlerView = ring.buffer().duplicate();
+        this.onClose = onClose;
+    }
+
+    /**
+     * @return the ring transport threads write frames into.
+     */
+    public ManyToOneRingBuffer ring()
+    {
+        return ring;
+    }
+
+    /**
+     * Ask to be called back from the polling thread after it next frees space. The caller must retry its claim
+     * after this call, as the poller may have freed space in between.
+     *
+     * @param callback run on the polling thread; must be quick and must not block.
+     */
+    public void awaitSpace(final Runnable callback)
+    {
+        onSpace = callback;
+        writerWaiting.set(true);
+    }
+
+    /**
+     * @param endpoint as resolved once bound, such as with the port an ephemeral bind chose.
+     */
+    public void resolvedEndpoint(final Endpoint endpoint)
+    {
+        this.endpoint = endpoint;
+    }
+
+    /**
+     * Record a publication connecting (+1) or going away (-1).
+     *
+     * @param delta +1 or -1.
+     */
+    public void publicationConnected(final int delta)
+    {
+        connectedPublications.addAndGet(delta);
+    }
+
+    @Override
+    public Endpoint endpoint()
+    {
+        return endpoint;
+    }
+
+    @Override
+    public boolean isConnected()
+    {
+        return connectedPublications.get() > 0;
+    }
+
+    @Override
+    protected int doPoll(final MessageHandler handler, final int messageLimit)
+    {
+        this.handler = handler;
+        delivered = 0;
+        try
+        {
+            final int frames = ring.read(this, messageLimit);
+            if (frames > 0 && writerWaiting.get() && writerWaiting.compareAndSet(true, false))
+            {
+                onSpace.run();
+            }
+        }
+        finally
+        {
+            this.handler = null;
+        }
+        return delivered;
+    }
+
+    @Override
+    public int onFrame(final ByteBuffer buffer, final int index, final int frameLength)
+    {
+        final int type = FrameDescriptor.type(buffer, index);
+        final int sessionId = FrameDescriptor.sessionId(buffer, index);
+        if (type == TYPE_SESSION_END)
+        {
+            assembler.discard(sessionId);
+            return 0;
+        }
+        if (type != TYPE_DATA)
+        {
+            return 0;
+        }
+        final byte flags = FrameDescriptor.flags(buffer, index);
+        final long sequence = FrameDescriptor.sequence(buffer, index);
+        final long timestampNs = FrameDescriptor.timestampNs(buffer, index);
+        final int payloadLength = frameLength - HEADER_LENGTH;
+        if ((flags & UNFRAGMENTED) == UNFRAGMENTED)
+        {
+            if (assembler.hasInProgress())
+            {
+                assembler.discard(sessionId);
+            }
+            return deliver(handlerView, index + HEADER_LENGTH, payloadLength, sessionId, sequence, timestampNs);
+        }
+        final int length = assembler.onFragment(
+            sessionId, sequence, flags, buffer, index + HEADER_LENGTH, payloadLength);
+        if (length < 0)
+        {
+            return 0;
+        }
+        return deliver(assembler.completedBuffer(), 0, length, sessionId, sequence, timestampNs);
+    }
+
+    private int deliver(
+        final ByteBuffer buffer,
+        final int offset,
+        final int length,
+        final int sessionId,
+        final long sequence,
+        final long timestampNs)
+    {
+        if (timestampNs != 0)
+        {
+            counters.recordLatencyNs(System.nanoTime() - timestampNs);
+        }
+        counters.increment(Counter.MESSAGES_RECEIVED);
+        counters.add(Counter.BYTES_RECEIVED, length);
+        delivered++;
+        header.set(streamId, sessionId, sequence, timestampNs);
+        buffer.clear().order(ByteOrder.BIG_ENDIAN);
+        handler.onMessage(buffer, offset, length, header);
+        return 1;
+    }
+
+    @Override
+    protected void onClose()
+    {
+        onClose.run();
+    }
+}
