@@ -1,0 +1,107 @@
+package io.conduit.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+import io.conduit.Conduit;
+import io.conduit.Publication;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code conduit demo-peer} (hidden): the second process of {@code conduit demo}. Reads {@link PeerMessage}s on
+ * stdin and answers on stdout: {@code publish} sends stamped messages and answers {@code result} while keeping the
+ * publication open, {@code close} closes it and answers {@code closed}, {@code quit} or the end of stdin exits.
+ */
+@Command(name = "demo-peer", hidden = true, description = "The second process of 'conduit demo'.")
+final class DemoPeerCommand implements Callable<Integer>
+{
+    @Spec
+    private CommandSpec spec;
+
+    private Conduit conduit;
+
+    @Override
+    public Integer call() throws IOException
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        answer(out, new PeerMessage(PeerMessage.READY).with("pid", ProcessHandle.current().pid()));
+        try
+        {
+            String line;
+            while ((line = in.readLine()) != null)
+            {
+                final PeerMessage request = PeerMessage.parse(line);
+                switch (request.verb())
+                {
+                    case PeerMessage.PUBLISH:
+                        closeConduit();
+                        answer(out, publish(request));
+                        break;
+                    case PeerMessage.CLOSE:
+                        closeConduit();
+                        answer(out, new PeerMessage(PeerMessage.CLOSED));
+                        break;
+                    case PeerMessage.QUIT:
+                        return CommandLine.ExitCode.OK;
+                    default:
+                        throw new IllegalArgumentException("unknown demo peer request: verb=" + request.verb());
+                }
+            }
+            return CommandLine.ExitCode.OK;
+        }
+        finally
+        {
+            closeConduit();
+        }
+    }
+
+    private PeerMessage publish(final PeerMessage request)
+    {
+        final long cpuStartNs = ProcessCpu.processCpuNs();
+        final PeerMessage result = new PeerMessage(PeerMessage.RESULT);
+        try
+        {
+            final MessagingMechanism mechanism = Mechanisms.messaging(request.get("mechanism"));
+            final Conduit.Context context = mechanism.configure(new Conduit.Context(),
+                () -> DemoTls.load(Path.of(request.get("tlsDirectory")), request.get("tlsPassword")));
+            conduit = Conduit.launch(context);
+            final Publication publication = conduit.addPublication(request.get("uri"), (int)request.getLong("streamId"));
+            final PublishReport report = new StampedPublisher(
+                publication, (int)request.getLong("sizeBytes"), request.getLong("ratePerSecond"))
+                .run(request.getLong("count"), TimeUnit.MILLISECONDS.toNanos(request.getLong("timeoutMs")), () -> false);
+            result.with("sent", report.sent())
+                .with("backPressured", report.backPressured())
+                .with("failure", report.failure());
+        }
+        catch (final RuntimeException ex)
+        {
+            result.with("sent", 0).with("backPressured", 0).with("failure", ErrorReporter.describe(ex));
+        }
+        return result.with("cpuNs", ProcessCpu.processCpuNs() - cpuStartNs);
+    }
+
+    private void closeConduit()
+    {
+        if (conduit != null)
+        {
+            conduit.close();
+            conduit = null;
+        }
+    }
+
+    private static void answer(final PrintWriter out, final PeerMessage message)
+    {
+        out.println(message.encode());
+        out.flush();
+    }
+}

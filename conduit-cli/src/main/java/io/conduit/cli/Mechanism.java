@@ -1,0 +1,27 @@
+package io.conduit.cli;
+
+/**
+ * One row of {@code conduit demo}: a way for two parties to exchange messages, run for a few seconds and measured
+ * like every other row. To add a row, implement this (a {@link MessagingMechanism} covers publish/subscribe over
+ * an endpoint URI) and list it in {@link Mechanisms#all()}.
+ */
+interface Mechanism
+{
+    /**
+     * @return the row's name, as printed and as accepted by {@code conduit demo --mechanisms}.
+     */
+    String name();
+
+    /**
+     * @return true when the row needs the demo's second process, so the demo starts it early.
+     */
+    boolean usesPeer();
+
+    /**
+     * Exchange messages as the run's settings say, and measure it.
+     *
+     * @param run the demo run: settings, the peer process, TLS material.
+     * @return the row; a failure is reported in it rather than thrown.
+     */
+    MechanismResult run(DemoRun run);
+}
