@@ -72,13 +72,13 @@ final class DemoPeerCommand implements Callable<Integer>
         try
         {
             final MessagingMechanism mechanism = Mechanisms.messaging(request.get("mechanism"));
-            final Conduit.Context context = mechanism.configure(new Conduit.Context(),
-                () -> DemoTls.load(Path.of(request.get("tlsDirectory")), request.get("tlsPassword")));
-            conduit = Conduit.launch(context);
-            final Publication publication = conduit.addPublication(request.get("uri"), (int)request.getLong("streamId"));
-            final PublishReport report = new StampedPublisher(
-                publication, (int)request.getLong("sizeBytes"), request.getLong("ratePerSecond"))
-                .run(request.getLong("count"), TimeUnit.MILLISECONDS.toNanos(request.getLong("timeoutMs")), () -> false);
+            conduit = Conduit.launch(mechanism.configure(new Conduit.Context(), () -> loadTls(request)));
+            final Publication publication = conduit.addPublication(
+                request.get("uri"), (int)request.getLong("streamId"));
+            final StampedPublisher publisher = new StampedPublisher(
+                publication, (int)request.getLong("sizeBytes"), request.getLong("ratePerSecond"));
+            final long timeoutNs = TimeUnit.MILLISECONDS.toNanos(request.getLong("timeoutMs"));
+            final PublishReport report = publisher.run(request.getLong("count"), timeoutNs, () -> false);
             result.with("sent", report.sent())
                 .with("backPressured", report.backPressured())
                 .with("failure", report.failure());
@@ -88,6 +88,16 @@ final class DemoPeerCommand implements Callable<Integer>
             result.with("sent", 0).with("backPressured", 0).with("failure", ErrorReporter.describe(ex));
         }
         return result.with("cpuNs", ProcessCpu.processCpuNs() - cpuStartNs);
+    }
+
+    private static DemoTls loadTls(final PeerMessage request)
+    {
+        final String directory = request.get("tlsDirectory");
+        if (directory == null)
+        {
+            throw new IllegalArgumentException("demo peer request lacks TLS material: " + request.verb());
+        }
+        return DemoTls.load(Path.of(directory), request.get("tlsPassword"));
     }
 
     private void closeConduit()

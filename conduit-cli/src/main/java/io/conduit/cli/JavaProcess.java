@@ -26,7 +26,8 @@ final class JavaProcess
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments())
         {
-            if ((arg.startsWith("-X") || arg.startsWith("-D")) && !arg.startsWith("-Xrun") && !arg.startsWith("-Xdebug"))
+            final boolean debugger = arg.startsWith("-Xrun") || arg.startsWith("-Xdebug");
+            if ((arg.startsWith("-X") || arg.startsWith("-D")) && !debugger)
             {
                 command.add(arg);
             }

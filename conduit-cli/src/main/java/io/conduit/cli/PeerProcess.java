@@ -52,7 +52,8 @@ final class PeerProcess implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            throw new ConduitException(ErrorCode.GENERIC_ERROR, ConduitException.Category.ERROR, "cannot start demo peer process: " + ex.getMessage(), ex);
+            throw new ConduitException(ErrorCode.GENERIC_ERROR, ConduitException.Category.ERROR,
+                "cannot start demo peer process: " + ex.getMessage(), ex);
         }
     }
 
@@ -109,8 +110,8 @@ final class PeerProcess implements AutoCloseable
         }
         catch (final IOException ex)
         {
-            throw new ConduitException(ErrorCode.GENERIC_ERROR, ConduitException.Category.ERROR, "demo peer is gone: pid=" + pid() +
-                ", exitCode=" + exitCode(), ex);
+            throw new ConduitException(ErrorCode.GENERIC_ERROR, ConduitException.Category.ERROR,
+                "demo peer is gone: pid=" + pid() + ", exitCode=" + exitCode(), ex);
         }
     }
 

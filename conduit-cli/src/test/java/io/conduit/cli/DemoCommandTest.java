@@ -1,0 +1,45 @@
+package io.conduit.cli;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DemoCommandTest
+{
+    @Test
+    void shouldPrintOneJsonLinePerMechanismWithNothingLost()
+    {
+        final CliRun run = CliRun.run("demo", "--json", "--seconds", "1", "--rate", "5000", "--mechanisms", "inproc");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        final List<String> lines = run.outLines();
+        assertThat(lines).hasSize(1);
+        final Map<String, Object> row = FlatJson.parse(lines.get(0));
+        assertThat(row.keySet()).containsExactly(
+            "mechanism", "messages", "msgsPerSec", "p50Us", "p99Us", "p999Us", "maxUs", "lost", "errors");
+        assertThat(row)
+            .containsEntry("mechanism", "inproc")
+            .containsEntry("messages", 5000.0)
+            .containsEntry("lost", 0.0)
+            .containsEntry("errors", 0.0);
+        assertThat((Double)row.get("p50Us")).isPositive();
+    }
+
+    @Test
+    void shouldPrintTableWithWorkloadInHeader()
+    {
+        final CliRun run = CliRun.run("demo", "--seconds", "0.5", "--rate", "2000", "--size", "128",
+            "--mechanisms", "inproc");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.outLines().get(0)).startsWith("conduit demo: 128-byte messages at 2000 msgs/s for 0.5 s");
+        assertThat(run.outLines().get(2)).startsWith("mechanism").contains("p99.9 us").endsWith("CPU%");
+        assertThat(run.outLines().get(3)).matches("inproc\\s+1000\\s+.*\\s+0\\s+0\\s+\\d+");
+    }
+}
