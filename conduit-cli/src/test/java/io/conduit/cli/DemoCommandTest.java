@@ -13,22 +13,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DemoCommandTest
 {
     @Test
-    void shouldPrintOneJsonLinePerMechanismWithNothingLost()
+    void shouldRunEveryMechanismWithAPeerProcessAndPrintJsonLines()
     {
-        final CliRun run = CliRun.run("demo", "--json", "--seconds", "1", "--rate", "5000", "--mechanisms", "inproc");
+        final CliRun run = CliRun.run("demo", "--json", "--seconds", "1", "--rate", "5000");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         final List<String> lines = run.outLines();
-        assertThat(lines).hasSize(1);
-        final Map<String, Object> row = FlatJson.parse(lines.get(0));
-        assertThat(row.keySet()).containsExactly(
-            "mechanism", "messages", "msgsPerSec", "p50Us", "p99Us", "p999Us", "maxUs", "lost", "errors");
-        assertThat(row)
-            .containsEntry("mechanism", "inproc")
-            .containsEntry("messages", 5000.0)
-            .containsEntry("lost", 0.0)
-            .containsEntry("errors", 0.0);
-        assertThat((Double)row.get("p50Us")).isPositive();
+        assertThat(lines).hasSize(3);
+        final String[] mechanisms = {"tcp", "tcp-tls", "inproc"};
+        for (int i = 0; i < mechanisms.length; i++)
+        {
+            final Map<String, Object> row = FlatJson.parse(lines.get(i));
+            assertThat(row.keySet()).containsExactly(
+                "mechanism", "messages", "msgsPerSec", "p50Us", "p99Us", "p999Us", "maxUs", "lost", "errors");
+            assertThat(row)
+                .containsEntry("mechanism", mechanisms[i])
+                .containsEntry("messages", 5000.0)
+                .containsEntry("lost", 0.0)
+                .containsEntry("errors", 0.0);
+            assertThat((Double)row.get("p50Us")).isPositive();
+        }
     }
 
     @Test
