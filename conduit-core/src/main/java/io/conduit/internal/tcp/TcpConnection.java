@@ -82,12 +82,13 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
     private boolean open;
     private boolean warned;
 
-    private TcpConnection(final Channel channel, final Role role, final Conduit.Context context, final Counters counters)
+    private TcpConnection(
+        final Channel channel, final Role role, final Conduit.Context context, final Counters counters, final boolean tls)
     {
         this.channel = channel;
         this.role = role;
         this.counters = counters;
-        this.batcher = new OutboundBatcher(channel, context.publicationWindowBytes(), context.tcpFrameLength());
+        this.batcher = new OutboundBatcher(channel, context.publicationWindowBytes(), context.tcpFrameLength(), !tls);
         this.decoder = new TcpFrameDecoder(this, context.tcpFrameLength());
         this.scheduleResume = () -> channel.eventLoop().execute(resumeTask);
     }
@@ -108,7 +109,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
         final String peerHost,
         final int peerPort)
     {
-        final TcpConnection connection = new TcpConnection(channel, role, context, counters);
+        final TcpConnection connection = new TcpConnection(channel, role, context, counters, tls != null);
         final ChannelPipeline pipeline = channel.pipeline();
         if (tls != null)
         {
