@@ -70,6 +70,16 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
          * The connection closed, for whatever reason. Called once, and only after {@link #onOpen}.
          */
         void onClose(TcpConnection connection);
+
+        /**
+         * The peer sent an ERROR frame; the connection closes next.
+         *
+         * @return true when the role reported it, false to have the connection log it.
+         */
+        default boolean onPeerError(TcpConnection connection, ErrorCode code, String message)
+        {
+            return false;
+        }
     }
 
     private final Channel channel;
@@ -242,7 +252,10 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
         final String text = payloadLength > 4 ?
             buffer.toString(index + HEADER_LENGTH + 4, payloadLength - 4, StandardCharsets.UTF_8) : "";
         counters.increment(Counter.ERRORS);
-        warnOnce("peer reported error: code={}, message={}, peer={}", code, text, peer());
+        if (!role.onPeerError(this, code, text))
+        {
+            warnOnce("peer reported error: code={}, message={}, peer={}", code, text, peer());
+        }
         close();
     }
 

@@ -313,6 +313,13 @@ public final class TcpTransport implements Transport
         }
 
         @Override
+        public boolean onPeerError(final TcpConnection connection, final ErrorCode code, final String message)
+        {
+            connector.get().failed("code=" + code + ", message=" + message, true);
+            return true;
+        }
+
+        @Override
         public void onClose(final TcpConnection connection)
         {
             for (final int sessionId : sessions)
