@@ -54,7 +54,7 @@ final class OutboundBatcher
     }
 
     /** Offers closer together than this are batched for the event loop rather than written directly. */
-    private static final long DIRECT_WRITE_GAP_NS = 20_000;
+    private static final long DIRECT_WRITE_GAP_NS = 5_000;
 
     private final Channel channel;
     private final DirectWriteSocketChannel directChannel;

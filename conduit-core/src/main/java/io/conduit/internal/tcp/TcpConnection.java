@@ -72,7 +72,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
         void onClose(TcpConnection connection);
 
         /**
-         * The peer sent an ERROR frame; the connection closes next.
+         * The peer sent an ERROR frame, or refused the TLS handshake; the connection closes next.
          *
          * @return true when the role reported it, false to have the connection log it.
          */
@@ -321,7 +321,11 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
             else
             {
                 counters.increment(Counter.TLS_FAILURES);
-                warnOnce("tls handshake failed: peer={}, reason={}", peer(), rootMessage(handshake.cause()));
+                final String reason = rootMessage(handshake.cause());
+                if (!role.onPeerError(this, ErrorCode.TLS_HANDSHAKE_FAILED, "tls handshake failed: " + reason))
+                {
+                    warnOnce("tls handshake failed: peer={}, reason={}", peer(), reason);
+                }
                 close();
             }
         }
