@@ -2,7 +2,9 @@ package io.conduit.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -35,7 +37,7 @@ final class DemoCommand implements Callable<Integer>
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--seconds", paramLabel = "N", defaultValue = "4",
+    @Option(names = "--seconds", paramLabel = "N", defaultValue = "3",
         description = "Seconds each mechanism sends for (default: ${DEFAULT-VALUE}).")
     private double seconds;
 
@@ -64,26 +66,29 @@ final class DemoCommand implements Callable<Integer>
         Options.requireAtLeast(spec, "--rate", ratePerSecond, 1);
         Options.requireAtLeast(spec, "--size", sizeBytes, StampDescriptor.STAMP_LENGTH);
         Options.secondsToNanos(spec, "--seconds", seconds);
+        requireIdleStrategy();
         final List<Mechanism> mechanisms = selectedMechanisms();
         final DemoSettings settings = new DemoSettings(sizeBytes, ratePerSecond, seconds, idleStrategy);
-        requireIdleStrategy();
 
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
         final List<MechanismResult> results = new ArrayList<>();
         try (DemoRun run = new DemoRun(settings))
         {
-            if (mechanisms.stream().anyMatch(Mechanism::usesPeer))
-            {
-                run.startPeer();
-            }
             if (!json)
             {
-                printHeader(out, settings, run);
+                printWorkload(out, settings);
+            }
+            final Map<Mechanism, String> unprepared = prepare(mechanisms, run);
+            if (!json)
+            {
+                printColumns(out, run);
             }
             for (final Mechanism mechanism : mechanisms)
             {
-                final MechanismResult result = mechanism.run(run);
+                final String failure = unprepared.get(mechanism);
+                final MechanismResult result = failure == null ?
+                    mechanism.run(run) : MechanismResult.failed(mechanism.name(), failure);
                 results.add(result);
                 if (json)
                 {
@@ -102,6 +107,23 @@ final class DemoCommand implements Callable<Integer>
             }
         }
         return verdict(err, results);
+    }
+
+    private static Map<Mechanism, String> prepare(final List<Mechanism> mechanisms, final DemoRun run)
+    {
+        final Map<Mechanism, String> failures = new HashMap<>();
+        for (final Mechanism mechanism : mechanisms)
+        {
+            try
+            {
+                mechanism.prepare(run);
+            }
+            catch (final RuntimeException ex)
+            {
+                failures.put(mechanism, ErrorReporter.describe(ex));
+            }
+        }
+        return failures;
     }
 
     private void requireIdleStrategy()
@@ -137,12 +159,17 @@ final class DemoCommand implements Callable<Integer>
         return selected;
     }
 
-    private void printHeader(final PrintWriter out, final DemoSettings settings, final DemoRun run)
+    private static void printWorkload(final PrintWriter out, final DemoSettings settings)
     {
         out.printf(Locale.ROOT, "conduit demo: %d-byte messages at %d msgs/s for %.1f s per mechanism " +
             "(latency after the first %d messages), idle strategy %s%n",
             settings.sizeBytes(), settings.ratePerSecond(), settings.seconds(), settings.warmupMessages(),
             settings.idleStrategy());
+        out.flush();
+    }
+
+    private static void printColumns(final PrintWriter out, final DemoRun run)
+    {
         out.printf(Locale.ROOT, "subscriber pid %d, publisher pid %d (inproc: both in pid %d); %d CPUs, JVM %s%n%n",
             ProcessHandle.current().pid(), run.peerPid(), ProcessHandle.current().pid(),
             Runtime.getRuntime().availableProcessors(), Runtime.version());

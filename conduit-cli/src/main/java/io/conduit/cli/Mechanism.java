@@ -13,9 +13,13 @@ interface Mechanism
     String name();
 
     /**
-     * @return true when the row needs the demo's second process, so the demo starts it early.
+     * Set up what the row needs, such as the peer process or a certificate. The demo prepares every row before it
+     * measures any, so that set-up never competes with a measurement.
+     *
+     * @param run the demo run.
+     * @throws RuntimeException when the row cannot run; the demo reports it as the row's failure.
      */
-    boolean usesPeer();
+    void prepare(DemoRun run);
 
     /**
      * Exchange messages as the run's settings say, and measure it.

@@ -65,9 +65,16 @@ final class MessagingMechanism implements Mechanism
     }
 
     @Override
-    public boolean usesPeer()
+    public void prepare(final DemoRun run)
     {
-        return betweenProcesses;
+        if (betweenProcesses)
+        {
+            run.startPeer();
+        }
+        if (tls)
+        {
+            run.tls();
+        }
     }
 
     /**
