@@ -25,12 +25,16 @@ final class PeerProcess implements AutoCloseable
     private final Process process;
     private final Writer toPeer;
     private final BlockingQueue<PeerMessage> fromPeer = new LinkedBlockingQueue<>();
+    private final Thread killOnExit;
     private boolean ready;
 
     private PeerProcess(final Process process)
     {
         this.process = process;
         this.toPeer = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        // Should this JVM be stopped (Ctrl-C) mid-demo, take the peer down with it rather than leave it publishing.
+        this.killOnExit = new Thread(process::destroyForcibly, "conduit-demo-peer-killer");
+        Runtime.getRuntime().addShutdownHook(killOnExit);
         final Thread reader = new Thread(this::readReplies, "conduit-demo-peer-reader");
         reader.setDaemon(true);
         reader.start();
@@ -195,6 +199,14 @@ final class PeerProcess implements AutoCloseable
         {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+        try
+        {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        }
+        catch (final IllegalStateException shuttingDown)
+        {
+            // The hook is running or has run: the peer is being destroyed anyway.
         }
     }
 }
