@@ -1,5 +1,7 @@
 package io.conduit.cli;
 
+import java.util.concurrent.Callable;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,7 +27,7 @@ import picocli.CommandLine.Spec;
         DemoPeerCommand.class,
         CommandLine.HelpCommand.class
     })
-public final class ConduitCommand implements Runnable
+public final class ConduitCommand implements Callable<Integer>
 {
     @Spec
     private CommandSpec spec;
@@ -54,10 +56,16 @@ public final class ConduitCommand implements Runnable
             .setParameterExceptionHandler(errorReporter);
     }
 
+    /**
+     * Without a subcommand: print the usage on stderr.
+     *
+     * @return {@link CommandLine.ExitCode#USAGE}.
+     */
     @Override
-    public void run()
+    public Integer call()
     {
-        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: try 'conduit demo'");
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return CommandLine.ExitCode.USAGE;
     }
 
     /**

@@ -25,10 +25,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
         "Exchange messages between two processes over every mechanism implemented so far, and print a table: " +
-            "messages, msgs/s, latency percentiles, lost, errors, CPU%.",
+            "messages, msgs/s, latency percentiles, lost, errors, CPU%%.",
         "Latency runs from the scheduled send time (coordinated omission corrected) to arrival, both processes " +
-            "on this host; the first quarter of each run warms up and is left out. CPU% is the CPU time of both " +
-            "processes over wall time (100% = one CPU). Exits non-zero when a message was lost or an error seen."
+            "on this host; the first quarter of each run warms up and is left out. CPU%% is the CPU time of both " +
+            "processes over wall time (100%% = one CPU). Exits non-zero when a message was lost or an error seen."
     })
 final class DemoCommand implements Callable<Integer>
 {

@@ -46,6 +46,22 @@ class ConduitCommandTest
     }
 
     @Test
+    void shouldPrintUsageWithoutCommandAndHelpForEveryCommand()
+    {
+        final CliRun bare = CliRun.run();
+        assertThat(bare.exitCode()).isEqualTo(2);
+        assertThat(bare.err()).startsWith("Usage: conduit").contains("demo", "pub", "sub");
+
+        for (final String command : new String[] {"demo", "pub", "sub"})
+        {
+            final CliRun help = CliRun.run(command, "--help");
+            assertThat(help.exitCode()).isZero();
+            assertThat(help.out()).startsWith("Usage: conduit " + command).doesNotContain("%n", "%%");
+        }
+        assertThat(CliRun.run("demo", "--help").out()).contains("CPU% is the CPU time of both processes");
+    }
+
+    @Test
     void shouldFailPublisherWhenNoSubscriberConnectsInTime()
     {
         final CliRun run = CliRun.run("pub", "inproc:nobody-listens", "--timeout", "0.2", "--json");
