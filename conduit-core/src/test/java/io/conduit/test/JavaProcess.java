@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 public final class JavaProcess implements AutoCloseable
 {
     private static final int MAX_LINES = 100_000;
+    private static final int TAIL_LINES = 20;
     private static final Set<JavaProcess> LIVE = ConcurrentHashMap.newKeySet();
 
     static
@@ -196,7 +197,7 @@ public final class JavaProcess implements AutoCloseable
                 {
                     throw new AssertionError("no line matching /" + pattern + "/ from " + name +
                         (outputDone ? " before it exited" : " within " + timeout.toMillis() + " ms") +
-                        "; output:\n" + String.join("\n", lines));
+                        "; last lines:\n" + tail());
                 }
                 try
                 {
@@ -231,6 +232,14 @@ public final class JavaProcess implements AutoCloseable
         }
     }
 
+    private String tail()
+    {
+        synchronized (lines)
+        {
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
+        }
+    }
+
     /**
      * @return every line captured so far.
      */
@@ -253,8 +262,8 @@ public final class JavaProcess implements AutoCloseable
         {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
             {
-                throw new AssertionError(name + " still running after " + timeout.toMillis() + " ms; output:\n" +
-                    output());
+                throw new AssertionError(name + " still running after " + timeout.toMillis() + " ms; last lines:\n" +
+                    tail());
             }
             awaitPumps();
             return process.exitValue();

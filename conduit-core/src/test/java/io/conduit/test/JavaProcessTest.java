@@ -81,6 +81,6 @@ class JavaProcessTest
 
         assertThatThrownBy(() -> child.awaitLine(Pattern.compile("NEVER"), Duration.ofMillis(200)))
             .isInstanceOf(AssertionError.class)
-            .hasMessageContaining("HELLO arg=q");
+            .hasMessageContaining("COUNT 3");
     }
 }

@@ -46,13 +46,16 @@ final class Status
     }
 
     /**
-     * Wait for a status line printed after the latest one seen so far that satisfies a condition.
+     * Wait for any status line, from the first, that satisfies a condition.
      */
     static Status await(final JavaProcess process, final Predicate<Status> condition, final Duration timeout)
     {
         return of(process.awaitLine(STATUS, 0, m -> condition.test(of(m)), timeout));
     }
 
+    /**
+     * Wait for a status line, at or after a line index, that satisfies a condition.
+     */
     static Status awaitAfter(
         final JavaProcess process, final int fromLine, final Predicate<Status> condition, final Duration timeout)
     {
