@@ -135,11 +135,18 @@ final class TcpPublication extends AbstractPublication
         }
         if (connector != null)
         {
-            connector.close();
-            for (final TcpConnection connection : open)
+            if (open.length == 0)
             {
-                connection.sendSessionEnd(streamId, sessionId);
-                connection.closeAfterFlush();
+                connector.close();
+            }
+            else
+            {
+                connector.stopReconnecting();
+                for (final TcpConnection connection : open)
+                {
+                    connection.sendSessionEnd(streamId, sessionId);
+                    connection.closeAfterFlush();
+                }
             }
         }
         else
@@ -187,6 +194,13 @@ final class TcpPublication extends AbstractPublication
             final TcpConnection connection, final ByteBuf buffer, final int index, final int frameLength, final int type)
         {
             connection.protocolError(ErrorCode.MALFORMED_FRAME, "data sent to a publication: type=" + type);
+            return true;
+        }
+
+        @Override
+        public boolean onPeerError(final TcpConnection connection, final ErrorCode code, final String message)
+        {
+            connector.failed("code=" + code + ", message=" + message, true);
             return true;
         }
 
