@@ -18,6 +18,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -154,6 +155,7 @@ public final class TcpTransport implements Transport
             .channelFactory(serverChannelFactory)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, writeBufferWaterMark())
             .childOption(ChannelOption.SO_KEEPALIVE, true)
             .childHandler(new ChannelInitializer<>()
             {
@@ -203,6 +205,7 @@ public final class TcpTransport implements Transport
             .channelFactory(channelFactory)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.SO_KEEPALIVE, true)
+            .option(ChannelOption.WRITE_BUFFER_WATER_MARK, writeBufferWaterMark())
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)Math.min(Integer.MAX_VALUE, context.connectTimeoutMs()))
             .handler(new ChannelInitializer<>()
             {
@@ -214,6 +217,16 @@ public final class TcpTransport implements Transport
                 }
             })
             .connect(TcpConnector.address(endpoint));
+    }
+
+    /**
+     * Netty's outbound buffer holds at most half the window before offers are back-pressured; the batch buffers
+     * hold the other half.
+     */
+    private WriteBufferWaterMark writeBufferWaterMark()
+    {
+        final int high = context.publicationWindowBytes() / 2;
+        return new WriteBufferWaterMark(high / 2, high);
     }
 
     private synchronized SslContext tlsFor(final Endpoint endpoint, final boolean listener)

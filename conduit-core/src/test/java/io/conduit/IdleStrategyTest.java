@@ -1,0 +1,96 @@
+package io.conduit;
+
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class IdleStrategyTest
+{
+    @ParameterizedTest
+    @CsvSource({
+        "busy-spin, io.conduit.BusySpinIdleStrategy",
+        "yield, io.conduit.YieldingIdleStrategy",
+        "backoff, io.conduit.BackoffIdleStrategy",
+        "BACKOFF, io.conduit.BackoffIdleStrategy"
+    })
+    void shouldMakeStrategyFromName(final String name, final String expectedClass)
+    {
+        final IdleStrategy strategy = IdleStrategy.fromName(name);
+
+        assertThat(strategy.getClass().getName()).isEqualTo(expectedClass);
+        assertThat(strategy.toString()).isEqualToIgnoringCase(name);
+    }
+
+    @Test
+    void shouldMakeNewInstanceEachTime()
+    {
+        assertThat(IdleStrategy.fromName("backoff")).isNotSameAs(IdleStrategy.fromName("backoff"));
+    }
+
+    @Test
+    void shouldRejectUnknownNameNamingIt()
+    {
+        assertThatIllegalArgumentException()
+            .isThrownBy(() -> IdleStrategy.fromName("sleepy"))
+            .withMessageContaining("idle=sleepy");
+    }
+
+    @Test
+    void shouldRejectInvalidBackoffLimits()
+    {
+        assertThatIllegalArgumentException()
+            .isThrownBy(() -> new BackoffIdleStrategy(-1, 1, 1, 1))
+            .withMessageContaining("maxSpins=-1");
+        assertThatIllegalArgumentException()
+            .isThrownBy(() -> new BackoffIdleStrategy(1, 1, 10, 5))
+            .withMessageContaining("maxParkNs=5");
+    }
+
+    @Test
+    void shouldParkOnlyAfterSpinsAndYieldsAndStartOverAfterWork()
+    {
+        final long parkNs = TimeUnit.MILLISECONDS.toNanos(20);
+        final BackoffIdleStrategy strategy = new BackoffIdleStrategy(3, 2, parkNs, parkNs);
+
+        final long spinAndYieldStartNs = System.nanoTime();
+        for (int i = 0; i < 5; i++)
+        {
+            strategy.idle(0);
+        }
+        final long spinAndYieldNs = System.nanoTime() - spinAndYieldStartNs;
+        final long parkStartNs = System.nanoTime();
+        strategy.idle(0);
+        final long parkedNs = System.nanoTime() - parkStartNs;
+        strategy.idle(1);
+        final long afterWorkStartNs = System.nanoTime();
+        strategy.idle(0);
+        final long afterWorkNs = System.nanoTime() - afterWorkStartNs;
+
+        assertThat(parkedNs).isGreaterThanOrEqualTo(parkNs / 2);
+        assertThat(spinAndYieldNs).isLessThan(parkNs / 2);
+        assertThat(afterWorkNs).isLessThan(parkNs / 2);
+    }
+
+    @Test
+    void shouldNeverBlockWhenSpinningOrYielding()
+    {
+        final IdleStrategy[] strategies = {new BusySpinIdleStrategy(), new YieldingIdleStrategy()};
+        for (final IdleStrategy strategy : strategies)
+        {
+            final long startNs = System.nanoTime();
+            for (int i = 0; i < 1_000; i++)
+            {
+                strategy.idle(0);
+            }
+            strategy.reset();
+            assertThat(System.nanoTime() - startNs).isLessThan(TimeUnit.SECONDS.toNanos(1));
+        }
+    }
+}

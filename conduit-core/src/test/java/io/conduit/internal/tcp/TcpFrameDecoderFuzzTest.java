@@ -1,0 +1,253 @@
+package io.conduit.internal.tcp;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.conduit.ErrorCode;
+import io.conduit.internal.FrameDescriptor;
+import io.conduit.test.Frames;
+
+import static io.conduit.internal.FrameDescriptor.HEADER_LENGTH;
+import static io.conduit.internal.FrameDescriptor.alignedLength;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Fuzzes {@link TcpFrameDecoder} in a Netty {@link EmbeddedChannel}: arbitrary bytes in arbitrary chunks, with
+ * the sink pausing the decoder now and then. The decoder must never throw, must close (through its sink) on the
+ * first bad frame, must never buffer more than the longest frame plus one read, and must deliver exactly the
+ * frames an independent reference parser finds before the first bad one.
+ * <p>
+ * Under {@code ./mvnw verify} the fuzz test replays its seeds in {@code TcpFrameDecoderFuzzTestInputs}; set
+ * {@code JAZZER_FUZZ=1} to fuzz. A deterministic test mutates valid streams as a fast complement.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class TcpFrameDecoderFuzzTest
+{
+    private static final int MAX_FRAME_LENGTH = 1024;
+    private static final int MAX_CHUNK = 2 * MAX_FRAME_LENGTH;
+
+    @FuzzTest(maxDuration = "30s")
+    void fuzzDecoder(final FuzzedDataProvider data)
+    {
+        final long chunkSeed = data.consumeLong();
+        final int pauseEvery = data.consumeInt(0, 7);
+        final byte[] stream = data.consumeRemainingAsBytes();
+        checkDecoder(stream, new Random(chunkSeed), pauseEvery);
+    }
+
+    @Test
+    void shouldDecodeMutatedValidStreamsLikeTheReferenceParser()
+    {
+        final Random random = new Random(20_24);
+        for (int run = 0; run < 3_000; run++)
+        {
+            final byte[] stream = validStream(random);
+            final int mutations = run % 4;
+            for (int m = 0; m < mutations; m++)
+            {
+                stream[random.nextInt(stream.length)] = (byte)random.nextInt(256);
+            }
+            checkDecoder(stream, new Random(run), run % 5);
+        }
+    }
+
+    @Test
+    void shouldDeliverEveryFrameOfValidStreamWhateverTheChunking()
+    {
+        final Random random = new Random(7);
+        for (int run = 0; run < 500; run++)
+        {
+            final byte[] stream = validStream(random);
+            final Reference reference = Reference.parse(stream);
+            assertThat(reference.error).isFalse();
+            assertThat(checkDecoder(stream, new Random(run), run % 3)).isEqualTo(reference.frames.size());
+        }
+    }
+
+    @Test
+    void shouldFailOnAbsurdLengthWithoutWaitingForIt()
+    {
+        final byte[] header = Frames.frame(0x7fffffff, FrameDescriptor.CURRENT_VERSION, FrameDescriptor.TYPE_DATA,
+            FrameDescriptor.UNFRAGMENTED, 1, 1, 0, new byte[0]);
+        final RecordingSink sink = new RecordingSink(0);
+        final TcpFrameDecoder decoder = new TcpFrameDecoder(sink, MAX_FRAME_LENGTH);
+        final EmbeddedChannel channel = new EmbeddedChannel(decoder);
+        sink.channel = channel;
+
+        channel.writeInbound(Unpooled.wrappedBuffer(header));
+        channel.runPendingTasks();
+
+        assertThat(sink.errors).containsExactly(ErrorCode.MALFORMED_FRAME);
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(decoder.bufferedBytes()).isZero();
+    }
+
+    /**
+     * Feed a stream in random chunks and check the decoder against {@link Reference}.
+     *
+     * @return the number of frames delivered.
+     */
+    private static int checkDecoder(final byte[] stream, final Random chunks, final int pauseEvery)
+    {
+        final Reference reference = Reference.parse(stream);
+        final RecordingSink sink = new RecordingSink(pauseEvery);
+        final TcpFrameDecoder decoder = new TcpFrameDecoder(sink, MAX_FRAME_LENGTH);
+        final EmbeddedChannel channel = new EmbeddedChannel(decoder);
+        sink.channel = channel;
+        try
+        {
+            int offset = 0;
+            while (offset < stream.length && channel.isOpen())
+            {
+                final int chunk = Math.min(stream.length - offset, 1 + chunks.nextInt(MAX_CHUNK));
+                channel.writeInbound(Unpooled.wrappedBuffer(stream, offset, chunk));
+                offset += chunk;
+                int resumes = 0;
+                while (decoder.isPaused())
+                {
+                    assertThat(resumes++).as("each resume delivers at least one frame")
+                        .isLessThanOrEqualTo(stream.length / HEADER_LENGTH);
+                    decoder.resume();
+                }
+                channel.runPendingTasks();
+                assertThat(decoder.bufferedBytes()).as("buffered after a read of %d bytes", chunk)
+                    .isLessThanOrEqualTo(alignedLength(MAX_FRAME_LENGTH) + chunk);
+                if (sink.errors.isEmpty())
+                {
+                    assertThat(decoder.bufferedBytes()).isLessThan(alignedLength(MAX_FRAME_LENGTH));
+                }
+            }
+            channel.runPendingTasks();
+
+            assertThat(sink.errors).hasSize(reference.error ? 1 : 0);
+            assertThat(channel.isOpen()).isEqualTo(!reference.error);
+            assertThat(sink.frames).hasSameSizeAs(reference.frames);
+            for (int i = 0; i < reference.frames.size(); i++)
+            {
+                assertThat(sink.frames.get(i)).as("frame %d", i).isEqualTo(reference.frames.get(i));
+            }
+            return sink.frames.size();
+        }
+        finally
+        {
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    private static byte[] validStream(final Random random)
+    {
+        final int frameCount = 1 + random.nextInt(8);
+        final List<byte[]> frames = new ArrayList<>();
+        for (int i = 0; i < frameCount; i++)
+        {
+            final int type = random.nextInt(FrameDescriptor.MAX_TYPE + 1);
+            final byte[] payload = new byte[random.nextInt(MAX_FRAME_LENGTH - HEADER_LENGTH + 1)];
+            random.nextBytes(payload);
+            frames.add(Frames.frame(type, FrameDescriptor.UNFRAGMENTED, random.nextInt(), random.nextInt(),
+                random.nextLong(), payload));
+        }
+        return Frames.concat(frames.toArray(byte[][]::new));
+    }
+
+    /**
+     * Records frames, pauses the decoder on every n-th frame once, and closes the channel on a protocol error
+     * from the event loop, as {@link TcpConnection} does.
+     */
+    private static final class RecordingSink implements TcpFrameDecoder.FrameSink
+    {
+        private final int pauseEvery;
+        private final List<byte[]> frames = new ArrayList<>();
+        private final List<ErrorCode> errors = new ArrayList<>();
+        private EmbeddedChannel channel;
+        private int offers;
+        private boolean refused;
+
+        RecordingSink(final int pauseEvery)
+        {
+            this.pauseEvery = pauseEvery;
+        }
+
+        @Override
+        public boolean onFrame(final ByteBuf buffer, final int index, final int frameLength, final int type)
+        {
+            assertThat(errors).as("no frame after a protocol error").isEmpty();
+            assertThat(frameLength).isBetween(HEADER_LENGTH, MAX_FRAME_LENGTH);
+            assertThat(buffer.getUnsignedByte(index + FrameDescriptor.VERSION_OFFSET))
+                .isEqualTo((short)FrameDescriptor.CURRENT_VERSION);
+            assertThat(FrameDescriptor.isKnownType(type)).isTrue();
+            assertThat(buffer.getUnsignedShortLE(index + FrameDescriptor.TYPE_OFFSET)).isEqualTo(type);
+            if (pauseEvery > 0 && ++offers % pauseEvery == 0 && !refused)
+            {
+                refused = true;
+                return false;
+            }
+            refused = false;
+            final byte[] frame = new byte[frameLength];
+            buffer.getBytes(index, frame);
+            frames.add(frame);
+            return true;
+        }
+
+        @Override
+        public void onProtocolError(final ErrorCode code, final String detail)
+        {
+            assertThat(detail).isNotBlank();
+            errors.add(code);
+            channel.eventLoop().execute(channel::close);
+        }
+    }
+
+    /**
+     * An independent reading of the wire format: the frames before the first bad one, and whether there was one.
+     */
+    private static final class Reference
+    {
+        private final List<byte[]> frames = new ArrayList<>();
+        private boolean error;
+
+        static Reference parse(final byte[] stream)
+        {
+            final Reference reference = new Reference();
+            final ByteBuffer buffer = ByteBuffer.wrap(stream).order(ByteOrder.LITTLE_ENDIAN);
+            int position = 0;
+            while (stream.length - position > FrameDescriptor.VERSION_OFFSET)
+            {
+                final int length = buffer.getInt(position);
+                final int version = buffer.get(position + FrameDescriptor.VERSION_OFFSET) & 0xFF;
+                if (length < HEADER_LENGTH || length > MAX_FRAME_LENGTH ||
+                    version != FrameDescriptor.CURRENT_VERSION)
+                {
+                    reference.error = true;
+                    break;
+                }
+                final int aligned = alignedLength(length);
+                if (stream.length - position < aligned)
+                {
+                    break;
+                }
+                final int type = buffer.getShort(position + FrameDescriptor.TYPE_OFFSET) & 0xFFFF;
+                if (type > FrameDescriptor.MAX_TYPE)
+                {
+                    reference.error = true;
+                    break;
+                }
+                reference.frames.add(Arrays.copyOfRange(stream, position, position + length));
+                position += aligned;
+            }
+            return reference;
+        }
+    }
+}
