@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
             "stamped send time; both processes on one host) and, per publisher, gaps, duplicates and " +
             "out-of-order arrivals.",
         "Stops after --count messages, or when no message has arrived for --timeout seconds. Exits non-zero when " +
-            "fewer than --count arrived or any was missing, duplicated or out of order."
+            "no publisher connected, fewer than --count arrived, or any was missing, duplicated or out of order."
     })
 final class SubCommand implements Callable<Integer>
 {
@@ -56,6 +56,8 @@ final class SubCommand implements Callable<Integer>
     @Option(names = "--json", description = "Print the report as one JSON object on the last line.")
     private boolean json;
 
+    private boolean publisherSeen;
+
     @Override
     public Integer call()
     {
@@ -71,6 +73,12 @@ final class SubCommand implements Callable<Integer>
             out.println("subscribed: endpoint=" + subscription.endpoint() + ", streamId=" + streamId);
             out.flush();
             report = receive(subscription, conduit.context().idleStrategy().get(), timeoutNs, stop);
+            if (report.received() == 0 && !publisherSeen && !stop.getAsBoolean())
+            {
+                throw new ConduitException(ErrorCode.TIMED_OUT, "no publisher connected: endpoint=" +
+                    subscription.endpoint() + ", streamId=" + streamId + ", timeoutMs=" +
+                    TimeUnit.NANOSECONDS.toMillis(timeoutNs));
+            }
             out.println(json ? report.toJson().toString() : describe(report));
             out.flush();
         }
@@ -99,6 +107,10 @@ final class SubCommand implements Callable<Integer>
             if (delivered > 0)
             {
                 lastArrivalNs = nowNs;
+            }
+            else if (!publisherSeen && subscription.isConnected())
+            {
+                publisherSeen = true;
             }
             else if (nowNs - lastArrivalNs > timeoutNs)
             {

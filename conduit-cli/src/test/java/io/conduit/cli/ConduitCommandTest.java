@@ -72,13 +72,29 @@ class ConduitCommandTest
     }
 
     @Test
-    void shouldFailSubscriberThatReceivesFewerThanCount()
+    void shouldFailSubscriberWhenNoPublisherConnects()
     {
         final CliRun run = CliRun.run("sub", "inproc:silent", "--count", "5", "--timeout", "0.2", "--json");
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(FlatJson.parse(run.lastOutLine())).containsEntry("received", 0.0);
-        assertThat(run.err()).contains("fewer messages than expected: received=0, expected=5");
+        assertThat(run.lastOutLine()).startsWith("subscribed: endpoint=inproc:silent");
+        assertThat(run.err()).isEqualTo("conduit sub: no publisher connected: endpoint=inproc:silent, streamId=1, " +
+            "timeoutMs=200" + System.lineSeparator());
+    }
+
+    @Test
+    void shouldFailSubscriberThatReceivesFewerThanCount() throws Exception
+    {
+        final String endpoint = "inproc:too-few";
+        final CompletableFuture<CliRun> sub = CompletableFuture.supplyAsync(
+            () -> CliRun.run("sub", endpoint, "--count", "200", "--timeout", "1", "--json"));
+        final CliRun pub = CliRun.run("pub", endpoint, "--count", "100", "--json");
+        final CliRun subRun = sub.get(20, TimeUnit.SECONDS);
+
+        assertThat(pub.exitCode()).as(pub.err()).isZero();
+        assertThat(subRun.exitCode()).isEqualTo(1);
+        assertThat(FlatJson.parse(subRun.lastOutLine())).containsEntry("received", 100.0);
+        assertThat(subRun.err()).contains("fewer messages than expected: received=100, expected=200");
     }
 
     @Test
