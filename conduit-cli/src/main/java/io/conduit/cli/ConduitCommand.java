@@ -12,8 +12,8 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code conduit} command: the entry point of the runnable jar.
  * <p>
- * Subcommands are listed in the {@link Command} annotation; {@code bench} (from conduit-bench) is registered there
- * beside the others.
+ * To add a command, such as {@code bench} from conduit-bench, list its class in {@code subcommands} below; errors
+ * from every command are reported by {@link ErrorReporter}.
  */
 @Command(
     name = "conduit",
