@@ -27,7 +27,9 @@ class StampedPublisherTest
             Subscription subscription = conduit.addSubscription("inproc:stamped-rate", 1);
             Publication publication = conduit.addPublication("inproc:stamped-rate", 1))
         {
-            final PublishReport report = new StampedPublisher(publication, 64, 20_000).run(500, TIMEOUT_NS, () -> false);
+            final StampedPublisher publisher = new StampedPublisher(publication, 64, 20_000);
+
+            final PublishReport report = publisher.run(500, TIMEOUT_NS, () -> false);
 
             assertThat(report.failure()).isNull();
             assertThat(report.sent()).isEqualTo(500);
