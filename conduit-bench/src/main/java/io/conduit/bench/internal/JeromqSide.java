@@ -13,7 +13,9 @@ import io.conduit.IdleStrategy;
  * JeroMQ set up as its authors suggest: one I/O thread, REQ/REP for strict request/reply ping-pong, PUSH/PULL for
  * the stream, over {@code tcp://127.0.0.1}, blocking send and receive. The high-water marks of the stream bound
  * memory to about 4 MiB of messages a side (at least ZeroMQ's default of 1000 messages, at most 100,000), so
- * back-pressure blocks the sender as in any ZeroMQ pipeline.
+ * back-pressure blocks the sender as in any ZeroMQ pipeline. JeroMQ keeps a reference to a sent array rather than
+ * copying it, so a streamed message is a new array each time; a ping may reuse its array, as its reply proves the
+ * send done.
  */
 final class JeromqSide implements Side
 {
@@ -113,10 +115,10 @@ final class JeromqSide implements Side
 
     private static void stream(final Workload workload, final SideChannel channel, final ZMQ.Socket socket)
     {
-        final byte[] message = new byte[workload.sizeBytes()];
         long sent = 0;
         while (!channel.stopRequested())
         {
+            final byte[] message = new byte[workload.sizeBytes()];
             Messages.putSequence(message, sent);
             if (!socket.send(message, 0))
             {
@@ -124,8 +126,9 @@ final class JeromqSide implements Side
             }
             sent++;
         }
-        Messages.putSequence(message, Workload.END_SEQUENCE);
-        socket.send(message, 0);
+        final byte[] end = new byte[workload.sizeBytes()];
+        Messages.putSequence(end, Workload.END_SEQUENCE);
+        socket.send(end, 0);
         final Map<String, Object> result = new LinkedHashMap<>();
         result.put("sent", sent);
         result.put("highWaterMark", highWaterMark(workload));
