@@ -54,6 +54,16 @@ public class ConduitException extends RuntimeException
     }
 
     /**
+     * @param code    what went wrong.
+     * @param message {@code what: key=value} description.
+     * @param cause   the underlying failure.
+     */
+    public ConduitException(final ErrorCode code, final String message, final Throwable cause)
+    {
+        this(code, Category.ERROR, message, cause);
+    }
+
+    /**
      * @return the error code.
      */
     public ErrorCode code()

@@ -2,7 +2,7 @@ package io.conduit.internal;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.conduit.Counter;
@@ -27,10 +27,9 @@ public class RingSubscription extends AbstractSubscription implements ManyToOneR
     private final ByteBuffer handlerView;
     private final Header header = new Header();
     private final AtomicInteger connectedPublications = new AtomicInteger();
-    private final AtomicBoolean writerWaiting = new AtomicBoolean();
+    private final ConcurrentLinkedQueue<Runnable> spaceWaiters = new ConcurrentLinkedQueue<>();
     private final Runnable onClose;
     private volatile Endpoint endpoint;
-    private volatile Runnable onSpace;
     private MessageHandler handler;
     private int delivered;
 
@@ -72,8 +71,7 @@ public class RingSubscription extends AbstractSubscription implements ManyToOneR
      */
     public void awaitSpace(final Runnable callback)
     {
-        onSpace = callback;
-        writerWaiting.set(true);
+        spaceWaiters.add(callback);
     }
 
     /**
@@ -114,9 +112,13 @@ public class RingSubscription extends AbstractSubscription implements ManyToOneR
         try
         {
             final int frames = ring.read(this, messageLimit);
-            if (frames > 0 && writerWaiting.get() && writerWaiting.compareAndSet(true, false))
+            if (frames > 0 && !spaceWaiters.isEmpty())
             {
-                onSpace.run();
+                Runnable waiter;
+                while ((waiter = spaceWaiters.poll()) != null)
+                {
+                    waiter.run();
+                }
             }
         }
         finally

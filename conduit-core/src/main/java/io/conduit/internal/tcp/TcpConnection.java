@@ -1,0 +1,361 @@
+package io.conduit.internal.tcp;
+
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+
+import io.conduit.Conduit;
+import io.conduit.Counter;
+import io.conduit.Counters;
+import io.conduit.ErrorCode;
+import io.conduit.internal.FrameDescriptor;
+
+import static io.conduit.internal.FrameDescriptor.HEADER_LENGTH;
+import static io.conduit.internal.FrameDescriptor.SESSION_ID_OFFSET;
+import static io.conduit.internal.FrameDescriptor.STREAM_ID_OFFSET;
+
+/**
+ * One TCP connection: its pipeline (TLS, heartbeats, frame decoding), its outbound batcher, and the
+ * {@link Role} that gives its frames meaning. Lives on one event loop; only the batcher is used from other
+ * threads.
+ */
+final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFrameDecoder.FrameSink
+{
+    private static final Logger LOG = LoggerFactory.getLogger(TcpConnection.class);
+
+    /**
+     * What a connection is for: a publication talking to a subscriber, a listener serving publishers, and so on.
+     * Called on the connection's event loop.
+     */
+    interface Role
+    {
+        /**
+         * The connection is up and, with TLS, the handshake is done.
+         */
+        void onOpen(TcpConnection connection);
+
+        /**
+         * A HELLO frame arrived.
+         */
+        void onHello(TcpConnection connection, int streamId, int sessionId);
+
+        /**
+         * A DATA or SESSION_END frame arrived.
+         *
+         * @return false to pause reading until the role resumes the connection.
+         */
+        boolean onData(TcpConnection connection, ByteBuf buffer, int index, int frameLength, int type);
+
+        /**
+         * The connection closed, for whatever reason. Called once, and only after {@link #onOpen}.
+         */
+        void onClose(TcpConnection connection);
+    }
+
+    private final Channel channel;
+    private final Role role;
+    private final Counters counters;
+    private final OutboundBatcher batcher;
+    private final TcpFrameDecoder decoder;
+    private final Runnable resumeTask = this::resume;
+    private final Runnable scheduleResume;
+    private boolean open;
+    private boolean warned;
+
+    private TcpConnection(final Channel channel, final Role role, final Conduit.Context context, final Counters counters)
+    {
+        this.channel = channel;
+        this.role = role;
+        this.counters = counters;
+        this.batcher = new OutboundBatcher(channel, context.publicationWindowBytes(), context.tcpFrameLength());
+        this.decoder = new TcpFrameDecoder(this, context.tcpFrameLength());
+        this.scheduleResume = () -> channel.eventLoop().execute(resumeTask);
+    }
+
+    /**
+     * Build the pipeline of a new channel and attach a connection to it.
+     *
+     * @param tls        context, or null for plaintext.
+     * @param clientSide true on the connecting side, for TLS.
+     * @param peerHost   host name to verify the listener's certificate against, on the connecting side.
+     */
+    static TcpConnection attach(
+        final Channel channel,
+        final Role role,
+        final Conduit.Context context,
+        final Counters counters,
+        final SslContext tls,
+        final String peerHost,
+        final int peerPort)
+    {
+        final TcpConnection connection = new TcpConnection(channel, role, context, counters);
+        final ChannelPipeline pipeline = channel.pipeline();
+        if (tls != null)
+        {
+            final SslHandler ssl = peerHost != null ?
+                tls.newHandler(channel.alloc(), peerHost, peerPort) : tls.newHandler(channel.alloc());
+            if (peerHost != null)
+            {
+                final javax.net.ssl.SSLParameters parameters = ssl.engine().getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                ssl.engine().setSSLParameters(parameters);
+            }
+            ssl.setHandshakeTimeoutMillis(context.connectTimeoutMs());
+            pipeline.addLast("tls", ssl);
+        }
+        pipeline.addLast("idle", new IdleStateHandler(
+            context.heartbeatTimeoutMs(), context.heartbeatIntervalMs(), 0, TimeUnit.MILLISECONDS));
+        pipeline.addLast("frames", connection.decoder);
+        pipeline.addLast("connection", connection);
+        return connection;
+    }
+
+    Channel channel()
+    {
+        return channel;
+    }
+
+    OutboundBatcher batcher()
+    {
+        return batcher;
+    }
+
+    /**
+     * @return a task that, run from any thread, resumes this connection's reading on its event loop.
+     */
+    Runnable resumeFromAnyThread()
+    {
+        return scheduleResume;
+    }
+
+    SocketAddress peer()
+    {
+        return channel.remoteAddress();
+    }
+
+    void sendHello(final int streamId, final int sessionId)
+    {
+        batcher.appendControl(FrameDescriptor.TYPE_HELLO, streamId, sessionId, null);
+    }
+
+    void sendSessionEnd(final int streamId, final int sessionId)
+    {
+        batcher.appendControl(FrameDescriptor.TYPE_SESSION_END, streamId, sessionId, null);
+    }
+
+    /**
+     * Send an ERROR frame, then close once it is written.
+     */
+    void sendErrorAndClose(final ErrorCode code, final String message)
+    {
+        final byte[] text = message.getBytes(StandardCharsets.UTF_8);
+        final ByteBuffer payload = ByteBuffer.allocate(4 + Math.min(text.length, 1024)).order(
+            java.nio.ByteOrder.LITTLE_ENDIAN);
+        payload.putInt(code.value()).put(text, 0, payload.remaining()).flip();
+        batcher.appendControl(FrameDescriptor.TYPE_ERROR, 0, 0, payload);
+        closeAfterFlush();
+    }
+
+    /**
+     * Write what is buffered, then close.
+     */
+    void closeAfterFlush()
+    {
+        batcher.close();
+        channel.eventLoop().execute(() ->
+        {
+            batcher.flush();
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        });
+    }
+
+    void close()
+    {
+        batcher.close();
+        channel.close();
+    }
+
+    /**
+     * Stop decoding because the peer broke the protocol: count, log once, tell the peer, close.
+     */
+    void protocolError(final ErrorCode code, final String detail)
+    {
+        counters.increment(Counter.PROTOCOL_ERRORS);
+        warnOnce("protocol error: {}, peer={}", detail, peer());
+        sendErrorAndClose(code, detail);
+    }
+
+    @Override
+    public void onProtocolError(final ErrorCode code, final String detail)
+    {
+        protocolError(code, detail);
+    }
+
+    @Override
+    public boolean onFrame(final ByteBuf buffer, final int index, final int frameLength, final int type)
+    {
+        switch (type)
+        {
+            case FrameDescriptor.TYPE_HELLO:
+                role.onHello(this, buffer.getIntLE(index + STREAM_ID_OFFSET), buffer.getIntLE(index + SESSION_ID_OFFSET));
+                return true;
+
+            case FrameDescriptor.TYPE_DATA:
+            case FrameDescriptor.TYPE_SESSION_END:
+                return role.onData(this, buffer, index, frameLength, type);
+
+            case FrameDescriptor.TYPE_ERROR:
+                onPeerError(buffer, index, frameLength);
+                return true;
+
+            default:
+                return true;
+        }
+    }
+
+    private void onPeerError(final ByteBuf buffer, final int index, final int frameLength)
+    {
+        final int payloadLength = frameLength - HEADER_LENGTH;
+        final ErrorCode code = payloadLength >= 4 ?
+            ErrorCode.fromValue(buffer.getIntLE(index + HEADER_LENGTH)) : ErrorCode.GENERIC_ERROR;
+        final String text = payloadLength > 4 ?
+            buffer.toString(index + HEADER_LENGTH + 4, payloadLength - 4, StandardCharsets.UTF_8) : "";
+        counters.increment(Counter.ERRORS);
+        warnOnce("peer reported error: code={}, message={}, peer={}", code, text, peer());
+        close();
+    }
+
+    private void resume()
+    {
+        decoder.resume();
+    }
+
+    @Override
+    public void channelActive(final ChannelHandlerContext ctx)
+    {
+        if (channel.pipeline().get(SslHandler.class) == null)
+        {
+            open();
+        }
+        ctx.fireChannelActive();
+    }
+
+    private void open()
+    {
+        open = true;
+        counters.increment(Counter.CONNECTIONS);
+        role.onOpen(this);
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx)
+    {
+        batcher.close();
+        if (open)
+        {
+            open = false;
+            counters.increment(Counter.DISCONNECTS);
+            role.onClose(this);
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void userEventTriggered(final ChannelHandlerContext ctx, final Object event)
+    {
+        if (event instanceof IdleStateEvent)
+        {
+            final IdleState state = ((IdleStateEvent)event).state();
+            if (state == IdleState.WRITER_IDLE)
+            {
+                batcher.appendControl(FrameDescriptor.TYPE_HEARTBEAT, 0, 0, null);
+            }
+            else if (state == IdleState.READER_IDLE && !decoder.isPaused())
+            {
+                counters.increment(Counter.HEARTBEAT_TIMEOUTS);
+                warnOnce("peer silent past heartbeat timeout, closing: peer={}", peer(), null);
+                close();
+            }
+        }
+        else if (event instanceof SslHandshakeCompletionEvent)
+        {
+            final SslHandshakeCompletionEvent handshake = (SslHandshakeCompletionEvent)event;
+            if (handshake.isSuccess())
+            {
+                open();
+            }
+            else
+            {
+                counters.increment(Counter.TLS_FAILURES);
+                warnOnce("tls handshake failed: peer={}, reason={}", peer(), rootMessage(handshake.cause()));
+                close();
+            }
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+    {
+        if (!(rootCause(cause) instanceof SSLException))
+        {
+            counters.increment(Counter.ERRORS);
+            warnOnce("connection failed: peer={}, reason={}", peer(), rootMessage(cause));
+        }
+        close();
+    }
+
+    private void warnOnce(final String format, final Object first, final Object second)
+    {
+        if (!warned)
+        {
+            warned = true;
+            LOG.warn(format, first, second);
+        }
+    }
+
+    private void warnOnce(final String format, final Object first, final Object second, final Object third)
+    {
+        if (!warned)
+        {
+            warned = true;
+            LOG.warn(format, first, second, third);
+        }
+    }
+
+    private static Throwable rootCause(final Throwable throwable)
+    {
+        Throwable cause = throwable;
+        while (cause.getCause() != null && cause.getCause() != cause)
+        {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    static String rootMessage(final Throwable throwable)
+    {
+        final Throwable root = rootCause(throwable);
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+}

@@ -1,0 +1,117 @@
+package io.conduit.internal.tcp;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+
+import io.conduit.Endpoint;
+
+/**
+ * Keeps one connection to a listener open: connects, and after a failure or a lost connection reconnects after
+ * an exponential back-off with jitter, until closed.
+ */
+final class TcpConnector
+{
+    private static final Logger LOG = LoggerFactory.getLogger(TcpConnector.class);
+
+    private final TcpTransport transport;
+    private final Endpoint endpoint;
+    private final TcpConnection.Role role;
+    private final long minBackoffMs;
+    private final long maxBackoffMs;
+    private int attempts;
+    private Channel channel;
+    private boolean closed;
+    private String lastFailure;
+
+    TcpConnector(final TcpTransport transport, final Endpoint endpoint, final TcpConnection.Role role)
+    {
+        this.transport = transport;
+        this.endpoint = endpoint;
+        this.role = role;
+        this.minBackoffMs = transport.context().reconnectBackoffMinMs();
+        this.maxBackoffMs = transport.context().reconnectBackoffMaxMs();
+    }
+
+    synchronized void connect()
+    {
+        if (closed)
+        {
+            return;
+        }
+        final ChannelFuture future = transport.connect(endpoint, role);
+        channel = future.channel();
+        future.addListener(f ->
+        {
+            if (!f.isSuccess())
+            {
+                failed(TcpConnection.rootMessage(f.cause()));
+            }
+        });
+        channel.closeFuture().addListener(f -> reconnectLater());
+    }
+
+    /**
+     * The connection did its job; the next failure starts the back-off from its minimum again.
+     */
+    synchronized void established()
+    {
+        attempts = 0;
+        lastFailure = null;
+    }
+
+    /**
+     * @return why the last attempt failed, or null.
+     */
+    synchronized String lastFailure()
+    {
+        return lastFailure;
+    }
+
+    synchronized void failed(final String reason)
+    {
+        if (!reason.equals(lastFailure))
+        {
+            LOG.debug("connect failed, will retry: endpoint={}, reason={}", endpoint, reason);
+        }
+        lastFailure = reason;
+    }
+
+    private synchronized void reconnectLater()
+    {
+        if (closed)
+        {
+            return;
+        }
+        final long ceilingMs = Math.min(maxBackoffMs, minBackoffMs << Math.min(attempts, 20));
+        attempts++;
+        // "Equal jitter": half fixed, half random, so peers that lost a listener together do not return in step.
+        final long delayMs = ceilingMs / 2 + ThreadLocalRandom.current().nextLong(ceilingMs / 2 + 1);
+        channel.eventLoop().schedule(this::connect, delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    void close()
+    {
+        final Channel toClose;
+        synchronized (this)
+        {
+            closed = true;
+            toClose = channel;
+        }
+        if (toClose != null)
+        {
+            toClose.close();
+        }
+    }
+
+    static InetSocketAddress address(final Endpoint endpoint)
+    {
+        return new InetSocketAddress(endpoint.host(), endpoint.port());
+    }
+}

@@ -1,0 +1,321 @@
+package io.conduit.internal.tcp;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+
+import io.conduit.Endpoint;
+import io.conduit.ErrorCode;
+import io.conduit.internal.FrameDescriptor;
+import io.conduit.internal.RingSubscription;
+
+/**
+ * A bound server socket and the local parties it serves, by stream: subscriptions that publications connect to
+ * (the default), or, with {@code ?listen=publisher}, publications that subscriptions connect to. Shared by every
+ * party of this process on the same host and port; closed when the last one leaves.
+ */
+final class TcpListener
+{
+    /** Which side listens. */
+    enum Mode
+    {
+        /** Subscriptions listen, publications connect. */
+        SUBSCRIBERS,
+        /** Publications listen, subscriptions connect. */
+        PUBLISHERS
+    }
+
+    private static final RingSubscription[] NO_SUBSCRIPTIONS = new RingSubscription[0];
+
+    private final Mode mode;
+    private final boolean tls;
+    private final Map<Integer, RingSubscription[]> subscriptions = new HashMap<>();
+    private final Map<Integer, Set<TcpConnection>> connections = new HashMap<>();
+    private final Map<Integer, Set<TcpPublication>> publications = new HashMap<>();
+    private Channel serverChannel;
+    private Endpoint endpoint;
+    private int parties;
+
+    TcpListener(final Mode mode, final boolean tls)
+    {
+        this.mode = mode;
+        this.tls = tls;
+    }
+
+    void bound(final Channel serverChannel, final Endpoint endpoint)
+    {
+        this.serverChannel = serverChannel;
+        this.endpoint = endpoint;
+    }
+
+    Mode mode()
+    {
+        return mode;
+    }
+
+    boolean isTls()
+    {
+        return tls;
+    }
+
+    Endpoint endpoint()
+    {
+        return endpoint;
+    }
+
+    /**
+     * @return the role of a newly accepted connection.
+     */
+    TcpConnection.Role newConnectionRole()
+    {
+        return mode == Mode.SUBSCRIBERS ? new PublisherConnection() : new SubscriberConnection();
+    }
+
+    synchronized void addSubscription(final RingSubscription subscription)
+    {
+        parties++;
+        final RingSubscription[] old = subscriptions.getOrDefault(subscription.streamId(), NO_SUBSCRIPTIONS);
+        final RingSubscription[] grown = Arrays.copyOf(old, old.length + 1);
+        grown[old.length] = subscription;
+        subscriptions.put(subscription.streamId(), grown);
+        subscription.publicationConnected(connections.getOrDefault(subscription.streamId(), Set.of()).size());
+    }
+
+    /**
+     * @return true when this was the last party and the listener should close.
+     */
+    synchronized boolean removeSubscription(final RingSubscription subscription)
+    {
+        final RingSubscription[] old = subscriptions.getOrDefault(subscription.streamId(), NO_SUBSCRIPTIONS);
+        final RingSubscription[] shrunk = Arrays.stream(old).filter(s -> s != subscription)
+            .toArray(RingSubscription[]::new);
+        if (shrunk.length == 0)
+        {
+            subscriptions.remove(subscription.streamId());
+            for (final TcpConnection connection : connections.getOrDefault(subscription.streamId(), Set.of()))
+            {
+                connection.closeAfterFlush();
+            }
+        }
+        else
+        {
+            subscriptions.put(subscription.streamId(), shrunk);
+        }
+        return --parties == 0;
+    }
+
+    synchronized void addPublication(final TcpPublication publication)
+    {
+        parties++;
+        publications.computeIfAbsent(publication.streamId(), k -> new LinkedHashSet<>()).add(publication);
+        for (final TcpConnection connection : connections.getOrDefault(publication.streamId(), Set.of()))
+        {
+            publication.addSubscriberConnection(connection);
+        }
+    }
+
+    synchronized boolean removePublication(final TcpPublication publication)
+    {
+        final Set<TcpPublication> set = publications.get(publication.streamId());
+        if (set != null && set.remove(publication) && set.isEmpty())
+        {
+            publications.remove(publication.streamId());
+            for (final TcpConnection connection : connections.getOrDefault(publication.streamId(), Set.of()))
+            {
+                connection.closeAfterFlush();
+            }
+        }
+        return --parties == 0;
+    }
+
+    void close()
+    {
+        if (serverChannel != null)
+        {
+            serverChannel.close();
+        }
+        final Set<TcpConnection> all = new LinkedHashSet<>();
+        synchronized (this)
+        {
+            connections.values().forEach(all::addAll);
+        }
+        all.forEach(TcpConnection::close);
+    }
+
+    private synchronized RingSubscription[] subscriptionsOf(final int streamId)
+    {
+        return subscriptions.getOrDefault(streamId, NO_SUBSCRIPTIONS);
+    }
+
+    /**
+     * The listener side of a publication's connection: after its HELLO, DATA goes to the stream's subscriptions.
+     */
+    private final class PublisherConnection implements TcpConnection.Role
+    {
+        private final RingDelivery delivery = new RingDelivery();
+        private int streamId;
+        private int sessionId;
+        private boolean registered;
+        private RingSubscription[] pending;
+
+        @Override
+        public void onOpen(final TcpConnection connection)
+        {
+        }
+
+        @Override
+        public void onHello(final TcpConnection connection, final int streamId, final int sessionId)
+        {
+            if (registered)
+            {
+                connection.protocolError(ErrorCode.MALFORMED_FRAME, "second hello on a connection: streamId=" +
+                    streamId);
+                return;
+            }
+            synchronized (TcpListener.this)
+            {
+                final RingSubscription[] targets = subscriptions.getOrDefault(streamId, NO_SUBSCRIPTIONS);
+                if (targets.length == 0)
+                {
+                    connection.sendErrorAndClose(ErrorCode.UNKNOWN_STREAM,
+                        "no subscription for stream: streamId=" + streamId + ", endpoint=" + endpoint.address());
+                    return;
+                }
+                this.streamId = streamId;
+                this.sessionId = sessionId;
+                registered = true;
+                connections.computeIfAbsent(streamId, k -> new LinkedHashSet<>()).add(connection);
+                for (final RingSubscription subscription : targets)
+                {
+                    subscription.publicationConnected(1);
+                }
+            }
+            connection.sendHello(streamId, sessionId);
+        }
+
+        @Override
+        public boolean onData(
+            final TcpConnection connection, final ByteBuf buffer, final int index, final int frameLength, final int type)
+        {
+            if (!registered || buffer.getIntLE(index + FrameDescriptor.STREAM_ID_OFFSET) != streamId ||
+                buffer.getIntLE(index + FrameDescriptor.SESSION_ID_OFFSET) != sessionId)
+            {
+                connection.protocolError(ErrorCode.MALFORMED_FRAME, "frame outside the connection's session: " +
+                    "registered=" + registered + ", streamId=" + buffer.getIntLE(index + FrameDescriptor.STREAM_ID_OFFSET) +
+                    ", sessionId=" + buffer.getIntLE(index + FrameDescriptor.SESSION_ID_OFFSET));
+                return true;
+            }
+            if (pending == null)
+            {
+                pending = subscriptionsOf(streamId);
+            }
+            if (delivery.deliver(pending, buffer, index, frameLength, connection.resumeFromAnyThread()))
+            {
+                pending = null;
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        public void onClose(final TcpConnection connection)
+        {
+            if (!registered)
+            {
+                return;
+            }
+            final RingSubscription[] targets;
+            synchronized (TcpListener.this)
+            {
+                final Set<TcpConnection> set = connections.get(streamId);
+                if (set != null)
+                {
+                    set.remove(connection);
+                }
+                targets = subscriptions.getOrDefault(streamId, NO_SUBSCRIPTIONS);
+                for (final RingSubscription subscription : targets)
+                {
+                    subscription.publicationConnected(-1);
+                }
+            }
+            RingDelivery.endSession(targets, streamId, sessionId);
+        }
+    }
+
+    /**
+     * The listener side of a subscription's connection in fan-out mode: after its HELLO, the stream's
+     * publications write to it.
+     */
+    private final class SubscriberConnection implements TcpConnection.Role
+    {
+        private int streamId;
+        private boolean registered;
+
+        @Override
+        public void onOpen(final TcpConnection connection)
+        {
+        }
+
+        @Override
+        public void onHello(final TcpConnection connection, final int streamId, final int sessionId)
+        {
+            if (registered)
+            {
+                connection.protocolError(ErrorCode.MALFORMED_FRAME, "second hello on a connection: streamId=" +
+                    streamId);
+                return;
+            }
+            synchronized (TcpListener.this)
+            {
+                final Set<TcpPublication> targets = publications.getOrDefault(streamId, Set.of());
+                if (targets.isEmpty())
+                {
+                    connection.sendErrorAndClose(ErrorCode.UNKNOWN_STREAM,
+                        "no publication for stream: streamId=" + streamId + ", endpoint=" + endpoint.address());
+                    return;
+                }
+                this.streamId = streamId;
+                registered = true;
+                connections.computeIfAbsent(streamId, k -> new LinkedHashSet<>()).add(connection);
+                for (final TcpPublication publication : targets)
+                {
+                    publication.addSubscriberConnection(connection);
+                }
+            }
+        }
+
+        @Override
+        public boolean onData(
+            final TcpConnection connection, final ByteBuf buffer, final int index, final int frameLength, final int type)
+        {
+            connection.protocolError(ErrorCode.MALFORMED_FRAME, "data from a subscriber: type=" + type);
+            return true;
+        }
+
+        @Override
+        public void onClose(final TcpConnection connection)
+        {
+            if (!registered)
+            {
+                return;
+            }
+            synchronized (TcpListener.this)
+            {
+                final Set<TcpConnection> set = connections.get(streamId);
+                if (set != null)
+                {
+                    set.remove(connection);
+                }
+                for (final TcpPublication publication : publications.getOrDefault(streamId, Set.of()))
+                {
+                    publication.removeSubscriberConnection(connection);
+                }
+            }
+        }
+    }
+}

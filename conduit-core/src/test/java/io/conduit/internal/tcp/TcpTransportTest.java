@@ -1,0 +1,143 @@
+package io.conduit.internal.tcp;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.conduit.Conduit;
+import io.conduit.Counter;
+import io.conduit.Publication;
+import io.conduit.Subscription;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TcpTransportTest
+{
+    private final Conduit conduit = Conduit.launch(new Conduit.Context().timestamps(true));
+
+    @AfterEach
+    void close()
+    {
+        conduit.close();
+    }
+
+    @Test
+    void shouldDeliverMessagesInOrderOverLoopback()
+    {
+        final Subscription sub = conduit.addSubscription("tcp://127.0.0.1:0", 3);
+        final Publication pub = conduit.addPublication(sub.endpoint().address(), 3);
+        awaitTrue(pub::isConnected);
+        assertThat(sub.isConnected()).isTrue();
+
+        final int count = 200_000;
+        final ByteBuffer msg = ByteBuffer.allocateDirect(64);
+        final long[] next = {0};
+        int sent = 0;
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (next[0] < count && System.nanoTime() < deadline)
+        {
+            if (sent < count)
+            {
+                msg.putLong(0, sent);
+                if (pub.offer(msg, 0, 64) > 0)
+                {
+                    sent++;
+                }
+            }
+            sub.poll((buffer, offset, length, header) ->
+            {
+                assertThat(buffer.getLong(offset)).isEqualTo(next[0]);
+                assertThat(header.sequence()).isEqualTo(next[0]);
+                next[0]++;
+            }, 100);
+        }
+        assertThat(next[0]).isEqualTo(count);
+        assertThat(sub.counters().get(Counter.MESSAGES_RECEIVED)).isEqualTo(count);
+        assertThat(sub.counters().latencyHistogram().getTotalCount()).isEqualTo(count);
+    }
+
+    @Test
+    void shouldReassembleMessagesLargerThanTheWindow()
+    {
+        final Subscription sub = conduit.addSubscription("tcp://127.0.0.1:0", 1);
+        final Publication pub = conduit.addPublication(sub.endpoint().address(), 1);
+        awaitTrue(pub::isConnected);
+        final int[] sizes = {1, 65_536, 300_000, 5 * 1024 * 1024, 7};
+        int sent = 0;
+        final int[] received = {0};
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (received[0] < sizes.length && System.nanoTime() < deadline)
+        {
+            if (sent < sizes.length)
+            {
+                final byte[] bytes = new byte[sizes[sent]];
+                bytes[bytes.length - 1] = (byte)sent;
+                if (pub.offer(bytes) > 0)
+                {
+                    sent++;
+                }
+            }
+            sub.poll((buffer, offset, length, header) ->
+            {
+                assertThat(length).isEqualTo(sizes[received[0]]);
+                assertThat(buffer.get(offset + length - 1)).isEqualTo((byte)received[0]);
+                received[0]++;
+            }, 10);
+        }
+        assertThat(received[0]).isEqualTo(sizes.length);
+    }
+
+    @Test
+    void shouldFanOutFromListeningPublicationToEverySubscriber()
+    {
+        final Publication pub = conduit.addPublication("tcp://127.0.0.1:0?listen=publisher", 9);
+        final String uri = pub.endpoint().address() + "?listen=publisher";
+        final Subscription first = conduit.addSubscription(uri, 9);
+        final Subscription second = conduit.addSubscription(uri, 9);
+        awaitTrue(() -> first.isConnected() && second.isConnected());
+        awaitTrue(() -> pub.offer(new byte[] {42}) > 0);
+        final int[] got = new int[2];
+        awaitTrue(() ->
+        {
+            first.poll((b, o, l, h) -> got[0]++, 10);
+            second.poll((b, o, l, h) -> got[1]++, 10);
+            return got[0] == 1 && got[1] == 1;
+        });
+    }
+
+    @Test
+    void shouldKeepRetryingUntilSubscriberAppears()
+    {
+        final Subscription probe = conduit.addSubscription("tcp://127.0.0.1:0", 5);
+        final String uri = probe.endpoint().address();
+        probe.close();
+        final Publication pub = conduit.addPublication(uri, 5);
+        assertThat(pub.offer(new byte[8])).isEqualTo(Publication.NOT_CONNECTED);
+        final Subscription sub = conduit.addSubscription(uri, 5);
+        awaitTrue(pub::isConnected);
+        pub.send(new byte[] {1, 2, 3}, Duration.ofSeconds(5));
+        final int[] got = {0};
+        awaitTrue(() -> sub.poll((b, o, l, h) -> got[0] += l, 10) > 0);
+        assertThat(got[0]).isEqualTo(3);
+    }
+
+    static void awaitTrue(final BooleanSupplier condition)
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() > deadline)
+            {
+                throw new AssertionError("condition not met in time");
+            }
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+    }
+}
