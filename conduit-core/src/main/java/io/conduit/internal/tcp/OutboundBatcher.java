@@ -43,20 +43,28 @@ final class OutboundBatcher
         boolean queued;
         boolean sealed;
 
+        final ByteBuffer writeView;
+
         Batch(final ByteBuffer buffer, final boolean pooled)
         {
             this.buffer = buffer.order(ByteOrder.LITTLE_ENDIAN);
+            this.writeView = buffer.duplicate();
             this.pooled = pooled;
         }
     }
 
+    /** Offers closer together than this are batched for the event loop rather than written directly. */
+    private static final long DIRECT_WRITE_GAP_NS = 5_000;
+
     private final Channel channel;
+    private final DirectWriteSocketChannel directChannel;
     private final int batchCapacity;
     private final ArrayDeque<Batch> free = new ArrayDeque<>(BATCH_COUNT);
     private final ArrayDeque<Batch> unflushed = new ArrayDeque<>(BATCH_COUNT + 1);
     private final Runnable flushTask = this::flush;
     private Batch current;
     private long pendingBytes;
+    private long lastAppendNs;
     private boolean flushScheduled;
     private boolean closed;
 
@@ -64,10 +72,13 @@ final class OutboundBatcher
      * @param channel        to write to.
      * @param windowBytes    most bytes buffered, split into a pool of batches.
      * @param maxFrameLength longest frame, which every batch must hold.
+     * @param directWrites   true to let idle offers write to the socket themselves, where the channel can.
      */
-    OutboundBatcher(final Channel channel, final int windowBytes, final int maxFrameLength)
+    OutboundBatcher(final Channel channel, final int windowBytes, final int maxFrameLength, final boolean directWrites)
     {
         this.channel = channel;
+        this.directChannel = directWrites && channel instanceof DirectWriteSocketChannel ?
+            (DirectWriteSocketChannel)channel : null;
         this.batchCapacity = Math.max(alignedLength(maxFrameLength), alignedLength(windowBytes / BATCH_COUNT));
         for (int i = 0; i < BATCH_COUNT; i++)
         {
@@ -105,6 +116,7 @@ final class OutboundBatcher
             {
                 return Publication.BACK_PRESSURED;
             }
+            final boolean wasIdle = isIdleForDirectWrite();
             int written = 0;
             do
             {
@@ -126,13 +138,64 @@ final class OutboundBatcher
                 written += chunk;
             }
             while (written < length);
-            schedule = scheduleFlush();
+            schedule = !writeDirectIfIdle(wasIdle) && scheduleFlush();
         }
         if (schedule)
         {
             channel.eventLoop().execute(flushTask);
         }
         return framedLength;
+    }
+
+    /**
+     * A connection with nothing queued whose last offer was a while ago is idle: writing the next message
+     * straight from the offering thread saves waking the event loop, the largest cost on a sparse stream. Under
+     * load, offers batch up for the event loop instead, so one write carries many messages.
+     */
+    private boolean isIdleForDirectWrite()
+    {
+        if (directChannel == null)
+        {
+            return false;
+        }
+        final long nowNs = System.nanoTime();
+        final boolean idle = pendingBytes == 0 && nowNs - lastAppendNs > DIRECT_WRITE_GAP_NS;
+        lastAppendNs = nowNs;
+        return idle;
+    }
+
+    /**
+     * @return true when everything appended was written, or will be by the flush already scheduled.
+     */
+    private boolean writeDirectIfIdle(final boolean wasIdle)
+    {
+        if (!wasIdle || unflushed.size() != 1)
+        {
+            return false;
+        }
+        final Batch batch = unflushed.peekFirst();
+        final ByteBuffer view = batch.writeView;
+        view.limit(batch.buffer.position()).position(batch.flushedTo);
+        int written;
+        try
+        {
+            written = directChannel.writeDirect(view);
+        }
+        catch (final java.io.IOException ex)
+        {
+            // Leave the bytes queued: the event loop's write meets the same error and closes the connection.
+            written = 0;
+        }
+        batch.flushedTo += written;
+        pendingBytes -= written;
+        if (batch.flushedTo == batch.buffer.position())
+        {
+            unflushed.pollFirst();
+            batch.queued = false;
+            recycleIfDone(batch);
+            return true;
+        }
+        return false;
     }
 
     /**

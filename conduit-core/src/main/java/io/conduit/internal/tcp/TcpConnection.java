@@ -70,6 +70,16 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
          * The connection closed, for whatever reason. Called once, and only after {@link #onOpen}.
          */
         void onClose(TcpConnection connection);
+
+        /**
+         * The peer sent an ERROR frame, or refused the TLS handshake; the connection closes next.
+         *
+         * @return true when the role reported it, false to have the connection log it.
+         */
+        default boolean onPeerError(TcpConnection connection, ErrorCode code, String message)
+        {
+            return false;
+        }
     }
 
     private final Channel channel;
@@ -82,12 +92,13 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
     private boolean open;
     private boolean warned;
 
-    private TcpConnection(final Channel channel, final Role role, final Conduit.Context context, final Counters counters)
+    private TcpConnection(
+        final Channel channel, final Role role, final Conduit.Context context, final Counters counters, final boolean tls)
     {
         this.channel = channel;
         this.role = role;
         this.counters = counters;
-        this.batcher = new OutboundBatcher(channel, context.publicationWindowBytes(), context.tcpFrameLength());
+        this.batcher = new OutboundBatcher(channel, context.publicationWindowBytes(), context.tcpFrameLength(), !tls);
         this.decoder = new TcpFrameDecoder(this, context.tcpFrameLength());
         this.scheduleResume = () -> channel.eventLoop().execute(resumeTask);
     }
@@ -108,7 +119,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
         final String peerHost,
         final int peerPort)
     {
-        final TcpConnection connection = new TcpConnection(channel, role, context, counters);
+        final TcpConnection connection = new TcpConnection(channel, role, context, counters, tls != null);
         final ChannelPipeline pipeline = channel.pipeline();
         if (tls != null)
         {
@@ -241,7 +252,10 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
         final String text = payloadLength > 4 ?
             buffer.toString(index + HEADER_LENGTH + 4, payloadLength - 4, StandardCharsets.UTF_8) : "";
         counters.increment(Counter.ERRORS);
-        warnOnce("peer reported error: code={}, message={}, peer={}", code, text, peer());
+        if (!role.onPeerError(this, code, text))
+        {
+            warnOnce("peer reported error: code={}, message={}, peer={}", code, text, peer());
+        }
         close();
     }
 
@@ -307,7 +321,11 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
             else
             {
                 counters.increment(Counter.TLS_FAILURES);
-                warnOnce("tls handshake failed: peer={}, reason={}", peer(), rootMessage(handshake.cause()));
+                final String reason = rootMessage(handshake.cause());
+                if (!role.onPeerError(this, ErrorCode.TLS_HANDSHAKE_FAILED, "tls handshake failed: " + reason))
+                {
+                    warnOnce("tls handshake failed: peer={}, reason={}", peer(), reason);
+                }
                 close();
             }
         }

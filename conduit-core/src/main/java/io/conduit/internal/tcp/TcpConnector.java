@@ -51,7 +51,7 @@ final class TcpConnector
         {
             if (!f.isSuccess())
             {
-                failed(TcpConnection.rootMessage(f.cause()));
+                failed(TcpConnection.rootMessage(f.cause()), false);
             }
         });
         channel.closeFuture().addListener(f -> reconnectLater());
@@ -74,11 +74,25 @@ final class TcpConnector
         return lastFailure;
     }
 
-    synchronized void failed(final String reason)
+    /**
+     * Record why an attempt failed. A listener that refused us is worth a warning, once per reason; a listener
+     * that is not there yet is expected while peers start, and logged at debug level.
+     *
+     * @param reason  what went wrong.
+     * @param refused true when the listener answered and refused.
+     */
+    synchronized void failed(final String reason, final boolean refused)
     {
         if (!reason.equals(lastFailure))
         {
-            LOG.debug("connect failed, will retry: endpoint={}, reason={}", endpoint, reason);
+            if (refused)
+            {
+                LOG.warn("connection refused by peer, will retry: endpoint={}, reason={}", endpoint, reason);
+            }
+            else
+            {
+                LOG.debug("connect failed, will retry: endpoint={}, reason={}", endpoint, reason);
+            }
         }
         lastFailure = reason;
     }

@@ -191,6 +191,13 @@ final class TcpPublication extends AbstractPublication
         }
 
         @Override
+        public boolean onPeerError(final TcpConnection connection, final ErrorCode code, final String message)
+        {
+            connector.failed("code=" + code + ", message=" + message, true);
+            return true;
+        }
+
+        @Override
         public void onClose(final TcpConnection connection)
         {
             synchronized (TcpPublication.this)

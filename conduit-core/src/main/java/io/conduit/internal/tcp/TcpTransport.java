@@ -12,6 +12,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -22,8 +23,6 @@ import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
@@ -48,8 +47,8 @@ public final class TcpTransport implements Transport
     private final Conduit.Context context;
     private final Counters counters;
     private final EventLoopGroup group;
-    private final Class<? extends Channel> channelClass;
-    private final Class<? extends ServerChannel> serverChannelClass;
+    private final ChannelFactory<? extends Channel> channelFactory;
+    private final ChannelFactory<? extends ServerChannel> serverChannelFactory;
     private final Map<String, TcpListener> listeners = new HashMap<>();
     private SslContext listenerTls;
     private SslContext connectorTls;
@@ -67,14 +66,14 @@ public final class TcpTransport implements Transport
         if (context.nativeTransport() && Epoll.isAvailable())
         {
             group = new EpollEventLoopGroup(threads, threadFactory);
-            channelClass = EpollSocketChannel.class;
-            serverChannelClass = EpollServerSocketChannel.class;
+            channelFactory = EpollSocketChannel::new;
+            serverChannelFactory = EpollServerSocketChannel::new;
         }
         else
         {
             group = new NioEventLoopGroup(threads, threadFactory);
-            channelClass = NioSocketChannel.class;
-            serverChannelClass = NioServerSocketChannel.class;
+            channelFactory = DirectWriteSocketChannel::new;
+            serverChannelFactory = DirectWriteSocketChannel.Server::new;
         }
     }
 
@@ -152,7 +151,7 @@ public final class TcpTransport implements Transport
         final TcpListener bound = listener;
         final ServerBootstrap bootstrap = new ServerBootstrap()
             .group(group)
-            .channel(serverChannelClass)
+            .channelFactory(serverChannelFactory)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.SO_KEEPALIVE, true)
@@ -201,7 +200,7 @@ public final class TcpTransport implements Transport
         final SslContext sslContext = tlsFor(endpoint, false);
         return new Bootstrap()
             .group(group)
-            .channel(channelClass)
+            .channelFactory(channelFactory)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.SO_KEEPALIVE, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)Math.min(Integer.MAX_VALUE, context.connectTimeoutMs()))
@@ -311,6 +310,13 @@ public final class TcpTransport implements Transport
                 subscription.publicationConnected(-1);
             }
             return delivery.deliver(targets, buffer, index, frameLength, connection.resumeFromAnyThread());
+        }
+
+        @Override
+        public boolean onPeerError(final TcpConnection connection, final ErrorCode code, final String message)
+        {
+            connector.get().failed("code=" + code + ", message=" + message, true);
+            return true;
         }
 
         @Override
