@@ -335,7 +335,13 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
-        if (!(rootCause(cause) instanceof SSLException))
+        final Throwable root = rootCause(cause);
+        if (root instanceof java.io.IOException && !(root instanceof SSLException))
+        {
+            // A peer that went away: expected in a distributed system, and counted as a disconnect.
+            LOG.info("connection lost: peer={}, reason={}", peer(), rootMessage(cause));
+        }
+        else if (!(root instanceof SSLException))
         {
             counters.increment(Counter.ERRORS);
             warnOnce("connection failed: peer={}, reason={}", peer(), rootMessage(cause));

@@ -110,18 +110,27 @@ final class TcpConnector
         channel.eventLoop().schedule(this::connect, delayMs, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Stop reconnecting and close the connection at once.
+     */
     void close()
     {
-        final Channel toClose;
-        synchronized (this)
-        {
-            closed = true;
-            toClose = channel;
-        }
+        final Channel toClose = stopReconnecting();
         if (toClose != null)
         {
             toClose.close();
         }
+    }
+
+    /**
+     * Stop reconnecting but leave an established connection to be closed gracefully by its owner.
+     *
+     * @return the current channel, or null.
+     */
+    synchronized Channel stopReconnecting()
+    {
+        closed = true;
+        return channel;
     }
 
     static InetSocketAddress address(final Endpoint endpoint)

@@ -135,11 +135,18 @@ final class TcpPublication extends AbstractPublication
         }
         if (connector != null)
         {
-            connector.close();
-            for (final TcpConnection connection : open)
+            if (open.length == 0)
             {
-                connection.sendSessionEnd(streamId, sessionId);
-                connection.closeAfterFlush();
+                connector.close();
+            }
+            else
+            {
+                connector.stopReconnecting();
+                for (final TcpConnection connection : open)
+                {
+                    connection.sendSessionEnd(streamId, sessionId);
+                    connection.closeAfterFlush();
+                }
             }
         }
         else

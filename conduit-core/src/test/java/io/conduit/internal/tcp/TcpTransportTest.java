@@ -127,6 +127,27 @@ class TcpTransportTest
         assertThat(got[0]).isEqualTo(3);
     }
 
+    @Test
+    void shouldDeliverEverythingOfferedBeforeClose()
+    {
+        final Subscription sub = conduit.addSubscription("tcp://127.0.0.1:0", 4);
+        final Publication pub = conduit.addPublication(sub.endpoint().address(), 4);
+        awaitTrue(pub::isConnected);
+        final int count = 10_000;
+        final byte[] msg = new byte[100];
+        for (int i = 0; i < count; i++)
+        {
+            pub.send(msg, Duration.ofSeconds(5));
+        }
+        pub.close();
+        final int[] got = {0};
+        awaitTrue(() ->
+        {
+            sub.poll((b, o, l, h) -> got[0]++, 1000);
+            return got[0] == count && !sub.isConnected();
+        });
+    }
+
     static void awaitTrue(final BooleanSupplier condition)
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
