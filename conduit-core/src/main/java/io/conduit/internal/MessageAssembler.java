@@ -24,6 +24,7 @@ final class MessageAssembler
         ByteBuffer buffer = ByteBuffer.allocate(0);
         int length;
         boolean inProgress;
+        boolean dropping;
     }
 
     private final int maxMessageLength;
@@ -73,14 +74,29 @@ final class MessageAssembler
             }
             assembly.sequence = sequence;
             assembly.inProgress = true;
+            assembly.dropping = false;
             inProgressCount++;
         }
         else if (assembly == null || !assembly.inProgress || assembly.sequence != sequence)
         {
-            counters.increment(Counter.INCOMPLETE_MESSAGES);
-            if (assembly != null)
+            // The rest of a message already counted as dropped is dropped quietly: one loss, one count.
+            if (assembly == null || !assembly.dropping || assembly.sequence != sequence)
             {
-                abandon(assembly);
+                counters.increment(Counter.INCOMPLETE_MESSAGES);
+                if (assembly == null)
+                {
+                    assembly = new Assembly();
+                    assemblies.put(sessionId, assembly);
+                }
+                else
+                {
+                    abandon(assembly);
+                }
+                startDropping(assembly, sequence);
+            }
+            if ((flags & END_FLAG) != 0)
+            {
+                assembly.dropping = false;
             }
             return -1;
         }
@@ -90,6 +106,11 @@ final class MessageAssembler
         {
             counters.increment(Counter.PROTOCOL_ERRORS);
             abandonSilently(assembly);
+            startDropping(assembly, sequence);
+            if ((flags & END_FLAG) != 0)
+            {
+                assembly.dropping = false;
+            }
             return -1;
         }
         ensureCapacity(assembly, newLength);
@@ -123,6 +144,12 @@ final class MessageAssembler
         {
             abandon(assembly);
         }
+    }
+
+    private static void startDropping(final Assembly assembly, final long sequence)
+    {
+        assembly.sequence = sequence;
+        assembly.dropping = true;
     }
 
     private void abandon(final Assembly assembly)

@@ -214,6 +214,13 @@ final class OutboundBatcher
             {
                 return;
             }
+            if (!channel.isActive())
+            {
+                // Nothing can be written any more; the connection's loss is reported where it closed.
+                filling.buffer.clear();
+                flushedTo = 0;
+                return;
+            }
             // Flushes run one at a time on the event loop, so the spare is always back by now.
             out = filling;
             filling = spare;

@@ -91,6 +91,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
     private final Runnable scheduleResume;
     private boolean open;
     private boolean warned;
+    private boolean tlsFailed;
 
     private TcpConnection(
         final Channel channel, final Role role, final Conduit.Context context, final Counters counters, final boolean tls)
@@ -320,28 +321,46 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
             }
             else
             {
-                counters.increment(Counter.TLS_FAILURES);
-                final String reason = rootMessage(handshake.cause());
-                if (!role.onPeerError(this, ErrorCode.TLS_HANDSHAKE_FAILED, "tls handshake failed: " + reason))
-                {
-                    warnOnce("tls handshake failed: peer={}, reason={}", peer(), reason);
-                }
-                close();
+                tlsFailed(handshake.cause());
             }
         }
         ctx.fireUserEventTriggered(event);
+    }
+
+    /**
+     * Count and report a TLS failure once: a handshake that failed here, or (TLS 1.3) a client certificate the
+     * listener refused after this side thought the handshake done.
+     */
+    private void tlsFailed(final Throwable cause)
+    {
+        if (!tlsFailed)
+        {
+            tlsFailed = true;
+            counters.increment(Counter.TLS_FAILURES);
+            final String reason = rootMessage(cause);
+            if (!role.onPeerError(this, ErrorCode.TLS_HANDSHAKE_FAILED, "tls handshake failed: " + reason))
+            {
+                warnOnce("tls handshake failed: peer={}, reason={}", peer(), reason);
+            }
+        }
+        close();
     }
 
     @Override
     public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
     {
         final Throwable root = rootCause(cause);
-        if (root instanceof java.io.IOException && !(root instanceof SSLException))
+        if (root instanceof SSLException)
+        {
+            tlsFailed(cause);
+            return;
+        }
+        if (root instanceof java.io.IOException)
         {
             // A peer that went away: expected in a distributed system, and counted as a disconnect.
             LOG.info("connection lost: peer={}, reason={}", peer(), rootMessage(cause));
         }
-        else if (!(root instanceof SSLException))
+        else
         {
             counters.increment(Counter.ERRORS);
             warnOnce("connection failed: peer={}, reason={}", peer(), rootMessage(cause));

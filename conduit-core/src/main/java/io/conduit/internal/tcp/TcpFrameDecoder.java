@@ -21,7 +21,8 @@ import static io.conduit.internal.FrameDescriptor.alignedLength;
  * A frame whose length is out of range, whose version is not {@link FrameDescriptor#CURRENT_VERSION} or whose type
  * is unknown is a protocol error, reported to the sink, after which nothing more is decoded. Buffered bytes never
  * exceed the longest frame plus one read. When the sink cannot take a frame (its subscriber is behind), decoding
- * pauses with the frame still buffered, reading from the socket stops, and {@link #resume} continues.
+ * pauses with the frame still buffered, reading from the socket stops, and {@link #resume} continues; a close
+ * by the peer waits until the frames before it are delivered.
  */
 public final class TcpFrameDecoder extends ChannelInboundHandlerAdapter
 {
@@ -55,6 +56,7 @@ public final class TcpFrameDecoder extends ChannelInboundHandlerAdapter
     private ByteBuf cumulation;
     private boolean paused;
     private boolean failed;
+    private boolean inactivePending;
 
     /**
      * @param sink           to hand frames to.
@@ -117,7 +119,16 @@ public final class TcpFrameDecoder extends ChannelInboundHandlerAdapter
         }
         paused = false;
         decode();
-        if (!paused && !failed)
+        if (paused)
+        {
+            return;
+        }
+        if (inactivePending)
+        {
+            inactivePending = false;
+            finishInput();
+        }
+        else if (!failed)
         {
             ctx.channel().config().setAutoRead(true);
             ctx.read();
@@ -186,9 +197,28 @@ public final class TcpFrameDecoder extends ChannelInboundHandlerAdapter
         release();
     }
 
+    /**
+     * The peer closed. Frames already received are still delivered: while paused, the close waits until they
+     * are. Bytes left over that do not make a whole frame are a truncated frame, a protocol error.
+     */
     @Override
     public void channelInactive(final ChannelHandlerContext ctx)
     {
+        if (paused)
+        {
+            inactivePending = true;
+            return;
+        }
+        finishInput();
+    }
+
+    private void finishInput()
+    {
+        if (!failed && cumulation != null && cumulation.isReadable())
+        {
+            fail(ErrorCode.MALFORMED_FRAME, "connection closed inside a frame: bufferedBytes=" +
+                cumulation.readableBytes());
+        }
         release();
         ctx.fireChannelInactive();
     }

@@ -9,6 +9,7 @@ import java.util.Set;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 
+import io.conduit.Counter;
 import io.conduit.Endpoint;
 import io.conduit.ErrorCode;
 import io.conduit.internal.FrameDescriptor;
@@ -31,12 +32,24 @@ final class TcpListener
     }
 
     private static final RingSubscription[] NO_SUBSCRIPTIONS = new RingSubscription[0];
+    private static final int REMEMBERED_SESSIONS = 1024;
 
     private final Mode mode;
     private final boolean tls;
     private final Map<Integer, RingSubscription[]> subscriptions = new HashMap<>();
     private final Map<Integer, Set<TcpConnection>> connections = new HashMap<>();
     private final Map<Integer, Set<TcpPublication>> publications = new HashMap<>();
+    /** Next expected sequence of sessions whose connection broke, so a reconnect's gap is counted as lost. */
+    private final Map<Integer, Long> resumedSessions = new java.util.LinkedHashMap<>(16, 0.75f, false)
+    {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(final Map.Entry<Integer, Long> eldest)
+        {
+            return size() > REMEMBERED_SESSIONS;
+        }
+    };
     private Channel serverChannel;
     private Endpoint endpoint;
     private int parties;
@@ -162,6 +175,7 @@ final class TcpListener
         private int sessionId;
         private boolean registered;
         private RingSubscription[] pending;
+        private long expectedSequence = -1;
 
         @Override
         public void onOpen(final TcpConnection connection)
@@ -189,6 +203,8 @@ final class TcpListener
                 this.streamId = streamId;
                 this.sessionId = sessionId;
                 registered = true;
+                expectedSequence = resumedSessions.getOrDefault(sessionId, -1L);
+                resumedSessions.remove(sessionId);
                 connections.computeIfAbsent(streamId, k -> new LinkedHashSet<>()).add(connection);
                 for (final RingSubscription subscription : targets)
                 {
@@ -213,6 +229,7 @@ final class TcpListener
             if (pending == null)
             {
                 pending = subscriptionsOf(streamId);
+                countGap(buffer, index, type);
             }
             if (delivery.deliver(pending, buffer, index, frameLength, connection.resumeFromAnyThread()))
             {
@@ -220,6 +237,28 @@ final class TcpListener
                 return true;
             }
             return false;
+        }
+
+        /**
+         * Messages of a session are numbered; a jump in the numbers, such as across a broken connection, is
+         * messages lost on the way, counted on every subscription of the stream.
+         */
+        private void countGap(final ByteBuf buffer, final int index, final int type)
+        {
+            if (type != FrameDescriptor.TYPE_DATA ||
+                (buffer.getByte(index + FrameDescriptor.FLAGS_OFFSET) & FrameDescriptor.BEGIN_FLAG) == 0)
+            {
+                return;
+            }
+            final long sequence = buffer.getLongLE(index + FrameDescriptor.SEQUENCE_OFFSET);
+            if (expectedSequence >= 0 && sequence > expectedSequence)
+            {
+                for (final RingSubscription subscription : pending)
+                {
+                    subscription.counters().add(Counter.MESSAGES_LOST, sequence - expectedSequence);
+                }
+            }
+            expectedSequence = sequence + 1;
         }
 
         @Override
@@ -232,6 +271,10 @@ final class TcpListener
             final RingSubscription[] targets;
             synchronized (TcpListener.this)
             {
+                if (expectedSequence >= 0)
+                {
+                    resumedSessions.put(sessionId, expectedSequence);
+                }
                 final Set<TcpConnection> set = connections.get(streamId);
                 if (set != null)
                 {

@@ -148,6 +148,38 @@ class TcpTransportTest
         });
     }
 
+    @Test
+    void shouldCountMessagesLostWhenConnectionBreaksMidStream() throws Exception
+    {
+        final Subscription sub = conduit.addSubscription("tcp://127.0.0.1:0", 6);
+        try (CuttingProxy proxy = new CuttingProxy(sub.endpoint().port(), 200_000))
+        {
+            final Publication pub = conduit.addPublication("tcp://127.0.0.1:" + proxy.port(), 6);
+            final long[] expected = {0};
+            final long[] gaps = {0};
+            final long[] received = {0};
+            final byte[] msg = new byte[200];
+            long sent = 0;
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while ((proxy.connections() < 2 || received[0] + gaps[0] < sent) && System.nanoTime() < deadline)
+            {
+                if (sent < 20_000 && pub.offer(msg) > 0)
+                {
+                    sent++;
+                }
+                sub.poll((b, o, l, h) ->
+                {
+                    gaps[0] += h.sequence() - expected[0];
+                    expected[0] = h.sequence() + 1;
+                    received[0]++;
+                }, 100);
+            }
+            assertThat(proxy.connections()).isEqualTo(2);
+            assertThat(gaps[0]).isPositive();
+            assertThat(sub.counters().get(Counter.MESSAGES_LOST)).isEqualTo(gaps[0]);
+        }
+    }
+
     static void awaitTrue(final BooleanSupplier condition)
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

@@ -1,0 +1,231 @@
+package io.conduit.bench.internal;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import io.conduit.Conduit;
+import io.conduit.Header;
+import io.conduit.IdleStrategy;
+import io.conduit.MessageHandler;
+import io.conduit.Publication;
+import io.conduit.Subscription;
+
+/**
+ * Conduit through its public API only. Subscriptions listen on an ephemeral port and publications connect, so
+ * ping-pong uses one endpoint per direction: the ponger listens for pings, the pinger for pongs. Both sides poll
+ * on their own thread with the workload's idle strategy, which is also Conduit's for its own threads.
+ */
+final class ConduitSide implements Side
+{
+    /** Stream id used by every scenario. */
+    static final int STREAM_ID = 1001;
+    private static final long CONNECT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
+    private static final int POLL_LIMIT = 256;
+
+    @Override
+    public void runInitiator(final Workload workload, final SideChannel channel) throws Exception
+    {
+        final IdleStrategy idle = IdleStrategy.fromName(workload.idle());
+        try (Conduit conduit = launch(workload);
+            Publication publication = conduit.addPublication(uri(workload.connectPort()), STREAM_ID))
+        {
+            if (workload.scenario().isLatency())
+            {
+                try (Subscription pongs = conduit.addSubscription(uri(0), STREAM_ID))
+                {
+                    channel.announcePort(pongs.endpoint().port());
+                    awaitConnected(() -> publication.isConnected() && pongs.isConnected(), idle, "ping-pong");
+                    ping(workload, channel, publication, pongs, idle);
+                    SideMain.awaitRelease(channel);
+                }
+            }
+            else
+            {
+                awaitConnected(publication::isConnected, idle, "stream");
+                stream(workload, channel, publication, idle);
+                SideMain.awaitRelease(channel);
+            }
+        }
+    }
+
+    @Override
+    public void runResponder(final Workload workload, final SideChannel channel) throws Exception
+    {
+        final IdleStrategy idle = IdleStrategy.fromName(workload.idle());
+        try (Conduit conduit = launch(workload);
+            Subscription subscription = conduit.addSubscription(uri(0), STREAM_ID))
+        {
+            channel.announcePort(subscription.endpoint().port());
+            if (workload.scenario().isLatency())
+            {
+                final int pingerPort = channel.awaitPeerPort(TimeUnit.NANOSECONDS.toMillis(CONNECT_TIMEOUT_NS));
+                try (Publication pongs = conduit.addPublication(uri(pingerPort), STREAM_ID))
+                {
+                    pong(subscription, pongs, idle);
+                    SideMain.awaitRelease(channel);
+                }
+            }
+            else
+            {
+                receive(workload, channel, subscription, idle);
+                SideMain.awaitRelease(channel);
+            }
+        }
+    }
+
+    private static Conduit launch(final Workload workload)
+    {
+        return Conduit.launch(new Conduit.Context().idleStrategy(workload.idle()));
+    }
+
+    private static String uri(final int port)
+    {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    private static void awaitConnected(final BooleanSupplier connected, final IdleStrategy idle, final String what)
+    {
+        final long deadlineNs = System.nanoTime() + CONNECT_TIMEOUT_NS;
+        while (!connected.getAsBoolean())
+        {
+            if (System.nanoTime() - deadlineNs >= 0)
+            {
+                throw new IllegalStateException("not connected in time: scenario=" + what + ", timeoutMs=" +
+                    TimeUnit.NANOSECONDS.toMillis(CONNECT_TIMEOUT_NS));
+            }
+            idle.idle();
+        }
+        idle.reset();
+    }
+
+    private static void ping(
+        final Workload workload,
+        final SideChannel channel,
+        final Publication publication,
+        final Subscription pongs,
+        final IdleStrategy idle) throws Exception
+    {
+        final ByteBuffer message = Messages.allocate(workload.sizeBytes());
+        final long[] echoed = new long[1];
+        final MessageHandler onPong = (buffer, offset, length, header) -> echoed[0] = Messages.sequence(buffer, offset);
+        final PingClient client = new PingClient()
+        {
+            @Override
+            public void ping(final long sequence)
+            {
+                message.putLong(0, sequence);
+                offer(publication, message, idle);
+            }
+
+            @Override
+            public long awaitPong()
+            {
+                while (pongs.poll(onPong, 1) == 0)
+                {
+                    idle.idle();
+                }
+                idle.reset();
+                return echoed[0];
+            }
+        };
+        new PingerLoop(workload, client, idle).run(channel);
+    }
+
+    private static void pong(final Subscription pings, final Publication pongs, final IdleStrategy idle)
+    {
+        final boolean[] ended = new boolean[1];
+        final MessageHandler echo = (buffer, offset, length, header) ->
+        {
+            offer(pongs, buffer, offset, length, idle);
+            ended[0] = Messages.sequence(buffer, offset) == Workload.END_SEQUENCE;
+        };
+        while (!ended[0])
+        {
+            idle.idle(pings.poll(echo, 1));
+        }
+    }
+
+    private static void stream(
+        final Workload workload,
+        final SideChannel channel,
+        final Publication publication,
+        final IdleStrategy idle)
+    {
+        final ByteBuffer message = Messages.allocate(workload.sizeBytes());
+        final int length = workload.sizeBytes();
+        long sent = 0;
+        long backPressured = 0;
+        while (!channel.stopRequested())
+        {
+            message.putLong(0, sent);
+            final long result = publication.offer(message, 0, length);
+            if (result > 0)
+            {
+                sent++;
+                idle.reset();
+            }
+            else if (result == Publication.BACK_PRESSURED || result == Publication.NOT_CONNECTED)
+            {
+                backPressured++;
+                idle.idle();
+            }
+            else
+            {
+                throw new IllegalStateException("offer failed: result=" + result + ", sent=" + sent);
+            }
+        }
+        message.putLong(0, Workload.END_SEQUENCE);
+        publication.send(message, 0, length, Duration.ofSeconds(10));
+        final Map<String, Object> result = new LinkedHashMap<>();
+        result.put("sent", sent);
+        result.put("backPressured", backPressured);
+        channel.result(result);
+    }
+
+    private static void receive(
+        final Workload workload,
+        final SideChannel channel,
+        final Subscription subscription,
+        final IdleStrategy idle)
+    {
+        final StreamMeter meter = new StreamMeter(workload, channel);
+        final MessageHandler onMessage =
+            (final ByteBuffer buffer, final int offset, final int length, final Header header) ->
+                meter.onMessage(Messages.sequence(buffer, offset));
+        while (!meter.ended())
+        {
+            final int received = subscription.poll(onMessage, POLL_LIMIT);
+            meter.tick(System.nanoTime());
+            idle.idle(received);
+        }
+        channel.result(meter.result());
+    }
+
+    private static void offer(final Publication publication, final ByteBuffer buffer, final IdleStrategy idle)
+    {
+        offer(publication, buffer, 0, buffer.capacity(), idle);
+    }
+
+    private static void offer(
+        final Publication publication,
+        final ByteBuffer buffer,
+        final int offset,
+        final int length,
+        final IdleStrategy idle)
+    {
+        long result;
+        while ((result = publication.offer(buffer, offset, length)) < 0)
+        {
+            if (result != Publication.BACK_PRESSURED && result != Publication.NOT_CONNECTED)
+            {
+                throw new IllegalStateException("offer failed: result=" + result);
+            }
+            idle.idle();
+        }
+        idle.reset();
+    }
+}

@@ -1,0 +1,197 @@
+package io.conduit.bench.internal;
+
+import java.nio.ByteBuffer;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.DataFormatException;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * One contender's figures in a run, made from what its side processes reported, and verified: a stream must
+ * arrive whole and in order.
+ */
+public final class ContenderResult
+{
+    private final Scenario scenario;
+    private final Contender contender;
+    private final Histogram histogram;
+    private final Map<String, Object> figures;
+
+    private ContenderResult(
+        final Scenario scenario,
+        final Contender contender,
+        final Histogram histogram,
+        final Map<String, Object> figures)
+    {
+        this.scenario = scenario;
+        this.contender = contender;
+        this.histogram = histogram;
+        this.figures = figures;
+    }
+
+    /**
+     * @param scenario  that ran.
+     * @param contender measured.
+     * @param sizeBytes of each message.
+     * @param measured  result of the measuring side (pinger or receiver).
+     * @param other     result of the other side (the sender's count), or an empty map.
+     * @return the figures.
+     * @throws IllegalStateException when a stream lost, duplicated or reordered messages, or a result is malformed.
+     */
+    public static ContenderResult of(
+        final Scenario scenario,
+        final Contender contender,
+        final int sizeBytes,
+        final Map<String, Object> measured,
+        final Map<String, Object> other)
+    {
+        if (scenario.isLatency())
+        {
+            return latency(scenario, contender, sizeBytes, measured);
+        }
+        return throughput(scenario, contender, measured, other);
+    }
+
+    private static ContenderResult latency(
+        final Scenario scenario,
+        final Contender contender,
+        final int sizeBytes,
+        final Map<String, Object> measured)
+    {
+        final Histogram histogram = decode(string(measured, "histogram"));
+        final long messages = number(measured, "messages").longValue();
+        final long elapsedNs = number(measured, "elapsedNs").longValue();
+        final double msgsPerSec = elapsedNs > 0 ? messages * 1e9 / elapsedNs : 0;
+        final Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("p50Us", micros(histogram.getValueAtPercentile(50)));
+        figures.put("p90Us", micros(histogram.getValueAtPercentile(90)));
+        figures.put("p99Us", micros(histogram.getValueAtPercentile(99)));
+        figures.put("p999Us", micros(histogram.getValueAtPercentile(99.9)));
+        figures.put("maxUs", micros(histogram.getMaxValue()));
+        figures.put("meanUs", micros(Math.round(histogram.getMean())));
+        figures.put("msgsPerSec", Math.round(msgsPerSec));
+        figures.put("mbPerSec", round2(msgsPerSec * sizeBytes / 1e6));
+        figures.put("messages", messages);
+        figures.put("lateAtEnd", number(measured, "lateAtEnd").longValue());
+        return new ContenderResult(scenario, contender, histogram, figures);
+    }
+
+    private static ContenderResult throughput(
+        final Scenario scenario,
+        final Contender contender,
+        final Map<String, Object> measured,
+        final Map<String, Object> other)
+    {
+        final long sent = number(other, "sent").longValue();
+        final long received = number(measured, "received").longValue();
+        final long outOfOrder = number(measured, "outOfOrder").longValue();
+        if (sent != received || outOfOrder != 0 || !Boolean.TRUE.equals(measured.get("ended")))
+        {
+            throw new IllegalStateException("stream verification failed: contender=" + contender.cliName() +
+                ", sent=" + sent + ", received=" + received + ", outOfOrder=" + outOfOrder + ", ended=" +
+                measured.get("ended"));
+        }
+        final Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("msgsPerSec", number(measured, "msgsPerSec").longValue());
+        figures.put("mbPerSec", number(measured, "mbPerSec").doubleValue());
+        figures.put("messages", number(measured, "messages").longValue());
+        figures.put("sent", sent);
+        figures.put("verified", true);
+        if (other.containsKey("backPressured"))
+        {
+            figures.put("backPressured", number(other, "backPressured").longValue());
+        }
+        return new ContenderResult(scenario, contender, null, figures);
+    }
+
+    /**
+     * @return the contender measured.
+     */
+    public Contender contender()
+    {
+        return contender;
+    }
+
+    /**
+     * @return the figures by their JSON keys ({@code p50Us, p90Us, p99Us, p999Us, maxUs, msgsPerSec, mbPerSec}
+     * as they apply, and counts).
+     */
+    public Map<String, Object> figures()
+    {
+        return figures;
+    }
+
+    /**
+     * @return the round-trip histogram in ns of a latency scenario, or null.
+     */
+    public Histogram histogram()
+    {
+        return histogram;
+    }
+
+    /**
+     * @return the figure a ratio compares: p50 in µs for latency scenarios, msgs/s for throughput.
+     */
+    public double headline()
+    {
+        return ((Number)figures.get(scenario.isLatency() ? "p50Us" : "msgsPerSec")).doubleValue();
+    }
+
+    /**
+     * @param conduit its result.
+     * @param peer    its result.
+     * @return Conduit's headline divided by the peer's, to 3 decimals, or null when the peer's is 0.
+     */
+    public static Double ratio(final ContenderResult conduit, final ContenderResult peer)
+    {
+        if (conduit == null || peer == null || peer.headline() == 0)
+        {
+            return null;
+        }
+        return Math.round(conduit.headline() / peer.headline() * 1000) / 1000.0;
+    }
+
+    static Histogram decode(final String base64)
+    {
+        try
+        {
+            return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(base64)), 0);
+        }
+        catch (final DataFormatException | IllegalArgumentException ex)
+        {
+            throw new IllegalStateException("malformed histogram from side: " + ex.getMessage(), ex);
+        }
+    }
+
+    private static double micros(final long nanos)
+    {
+        return round2(nanos / 1000.0);
+    }
+
+    private static double round2(final double value)
+    {
+        return Math.round(value * 100) / 100.0;
+    }
+
+    private static Number number(final Map<String, Object> result, final String key)
+    {
+        final Object value = result.get(key);
+        if (!(value instanceof Number))
+        {
+            throw new IllegalStateException("side result lacks a number: key=" + key + ", result=" + result);
+        }
+        return (Number)value;
+    }
+
+    private static String string(final Map<String, Object> result, final String key)
+    {
+        final Object value = result.get(key);
+        if (!(value instanceof String))
+        {
+            throw new IllegalStateException("side result lacks a string: key=" + key);
+        }
+        return (String)value;
+    }
+}

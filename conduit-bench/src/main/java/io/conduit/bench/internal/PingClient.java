@@ -1,0 +1,23 @@
+package io.conduit.bench.internal;
+
+/**
+ * The pinger's end of one system's ping-pong, driven by {@link PingerLoop}.
+ */
+interface PingClient
+{
+    /**
+     * Send one message carrying a sequence number.
+     *
+     * @param sequence to carry.
+     * @throws Exception when the transport fails.
+     */
+    void ping(long sequence) throws Exception;
+
+    /**
+     * Wait for the echo of the last ping.
+     *
+     * @return the sequence number it carries.
+     * @throws Exception when the transport fails.
+     */
+    long awaitPong() throws Exception;
+}

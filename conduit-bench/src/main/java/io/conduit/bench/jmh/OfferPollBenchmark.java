@@ -1,0 +1,116 @@
+package io.conduit.bench.jmh;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import io.conduit.Conduit;
+import io.conduit.Header;
+import io.conduit.IdleStrategy;
+import io.conduit.MessageHandler;
+import io.conduit.Publication;
+import io.conduit.Subscription;
+import io.conduit.YieldingIdleStrategy;
+
+/**
+ * One 64-byte message through the public API: {@link Publication#offer} then {@link Subscription#poll} until it
+ * arrives, in one JVM, over {@code inproc} and over {@code tcp} on loopback (whose op includes Netty's I/O
+ * threads). Run with {@code -prof gc}: the steady state allocates nothing, on any thread.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class OfferPollBenchmark
+{
+    private static final int STREAM_ID = 1;
+    private static final long CONNECT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+
+    /** Transport: {@code inproc} or {@code tcp}. */
+    @Param({"inproc", "tcp"})
+    public String transport;
+
+    private final ByteBuffer message = ByteBuffer.allocateDirect(64);
+    private final IdleStrategy idle = new YieldingIdleStrategy();
+    private final MessageHandler handler = this::onMessage;
+    private Conduit conduit;
+    private Publication publication;
+    private Subscription subscription;
+    private long received;
+
+    private void onMessage(final ByteBuffer buffer, final int offset, final int length, final Header header)
+    {
+        received += length;
+    }
+
+    /**
+     * Open the endpoint and wait until the publication is connected.
+     */
+    @Setup(Level.Trial)
+    public void setUp()
+    {
+        conduit = Conduit.launch(new Conduit.Context().idleStrategy(YieldingIdleStrategy.NAME));
+        if ("tcp".equals(transport))
+        {
+            subscription = conduit.addSubscription("tcp://127.0.0.1:0", STREAM_ID);
+            publication = conduit.addPublication("tcp://127.0.0.1:" + subscription.endpoint().port(), STREAM_ID);
+        }
+        else
+        {
+            subscription = conduit.addSubscription("inproc:jmh-offer-poll", STREAM_ID);
+            publication = conduit.addPublication("inproc:jmh-offer-poll", STREAM_ID);
+        }
+        final long deadlineNs = System.nanoTime() + CONNECT_TIMEOUT_NS;
+        while (!publication.isConnected())
+        {
+            if (System.nanoTime() - deadlineNs >= 0)
+            {
+                throw new IllegalStateException("not connected in time: transport=" + transport);
+            }
+            idle.idle();
+        }
+    }
+
+    /**
+     * Close everything.
+     */
+    @TearDown(Level.Trial)
+    public void tearDown()
+    {
+        conduit.close();
+    }
+
+    /**
+     * @return bytes received so far.
+     */
+    @Benchmark
+    public long offerThenPoll()
+    {
+        while (publication.offer(message, 0, message.capacity()) < 0)
+        {
+            idle.idle();
+        }
+        idle.reset();
+        while (subscription.poll(handler, 1) == 0)
+        {
+            idle.idle();
+        }
+        idle.reset();
+        return received;
+    }
+}

@@ -1,0 +1,78 @@
+package io.conduit.bench;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class BenchCommandTest
+{
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int execute(final String... args)
+    {
+        return new CommandLine(new BenchCommand())
+            .setOut(new PrintWriter(out))
+            .setErr(new PrintWriter(err))
+            .execute(args);
+    }
+
+    @Test
+    void shouldRejectUnknownScenarioNamingTheKnownOnes()
+    {
+        assertThat(execute("udp-pingpong")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown scenario: scenario=udp-pingpong")
+            .contains("tcp-pingpong, tcp-throughput");
+    }
+
+    @Test
+    void shouldRejectUnknownPeerAndConduitAsItsOwnPeer()
+    {
+        assertThat(execute("tcp-pingpong", "--vs", "grpc")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown system: system=grpc");
+        assertThat(execute("tcp-pingpong", "--vs", "conduit")).isEqualTo(2);
+        assertThat(err.toString()).contains("conduit is not a peer of itself").contains("raw-socket, jeromq");
+    }
+
+    @Test
+    void shouldRejectSizeTooSmallToCarryASequence()
+    {
+        assertThat(execute("tcp-pingpong", "--size", "4")).isEqualTo(2);
+        assertThat(err.toString()).contains("invalid --size: sizeBytes=4");
+    }
+
+    @Test
+    void shouldRejectRateForThroughputScenario()
+    {
+        assertThat(execute("tcp-throughput", "--rate", "1000")).isEqualTo(2);
+        assertThat(err.toString()).contains("--rate applies to latency scenarios only");
+    }
+
+    @Test
+    void shouldRejectBadPinIdleDurationAndOnly()
+    {
+        assertThat(execute("tcp-pingpong", "--pin", "diagonal")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown pinning: pin=diagonal");
+        assertThat(execute("tcp-pingpong", "--idle", "nap")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown idle strategy: idle=nap");
+        assertThat(execute("tcp-pingpong", "--duration", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("invalid --duration: durationS=0.0");
+        assertThat(execute("tcp-pingpong", "--only", "peer")).isEqualTo(2);
+        assertThat(err.toString()).contains("--only peer needs --vs PEER");
+    }
+
+    @Test
+    void shouldPrintUsageWithTheIdleStrategyAdvice()
+    {
+        assertThat(execute("--help")).isZero();
+        assertThat(out.toString()).contains("bench").contains("--vs").contains("--pin").contains("busy-spin")
+            .contains("conduit bench tcp-pingpong --vs raw-socket --size 64 --pin same --json");
+    }
+}

@@ -1,0 +1,102 @@
+package io.conduit.bench.internal;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class BenchReportTest
+{
+    private static Map<String, Object> pingerResult(final long fromUs, final long toUs)
+    {
+        final Histogram histogram = new Histogram(PingerLoop.HIGHEST_TRACKABLE_NS, 3);
+        for (long us = fromUs; us <= toUs; us++)
+        {
+            histogram.recordValue(us * 1000);
+        }
+        final Map<String, Object> result = new LinkedHashMap<>();
+        result.put("messages", histogram.getTotalCount());
+        result.put("lateAtEnd", 0L);
+        result.put("elapsedNs", TimeUnit.SECONDS.toNanos(1));
+        result.put("histogram", PingerLoop.encode(histogram));
+        return Json.parseObject(Json.write(result));
+    }
+
+    @Test
+    void shouldReportPercentilesInMicrosFromTheSidesHistogram()
+    {
+        final ContenderResult result =
+            ContenderResult.of(Scenario.TCP_PINGPONG, Contender.CONDUIT, 64, pingerResult(1, 1000), Map.of());
+
+        assertThat((Double)result.figures().get("p50Us")).isCloseTo(500, within(1.0));
+        assertThat((Double)result.figures().get("p99Us")).isCloseTo(990, within(1.0));
+        assertThat((Double)result.figures().get("p999Us")).isCloseTo(999, within(1.0));
+        assertThat((Double)result.figures().get("maxUs")).isCloseTo(1000, within(1.0));
+        assertThat(result.figures().get("msgsPerSec")).isEqualTo(1000L);
+    }
+
+    @Test
+    void shouldPrintScenarioBothSidesAndP50RatioAsOneJsonObject()
+    {
+        final ContenderResult conduit =
+            ContenderResult.of(Scenario.TCP_PINGPONG, Contender.CONDUIT, 64, pingerResult(1, 1000), Map.of());
+        final ContenderResult peer =
+            ContenderResult.of(Scenario.TCP_PINGPONG, Contender.RAW_SOCKET, 64, pingerResult(1, 2000), Map.of());
+        final BenchReport report = new BenchReport(
+            Scenario.TCP_PINGPONG, Map.of("sizeBytes", 64), Contender.RAW_SOCKET, conduit, peer);
+
+        final String json = report.toJson();
+        final Map<String, Object> parsed = Json.parseObject(json);
+
+        assertThat(json).doesNotContain("\n");
+        assertThat(parsed).containsKeys("scenario", "conduit", "peer", "ratio", "settings");
+        assertThat(parsed.get("scenario")).isEqualTo("tcp-pingpong");
+        @SuppressWarnings("unchecked") final Map<String, Object> peerFigures = (Map<String, Object>)parsed.get("peer");
+        assertThat(peerFigures).containsKeys("name", "p50Us", "p99Us", "p999Us", "maxUs", "msgsPerSec");
+        assertThat(peerFigures.get("name")).isEqualTo("raw-socket");
+        assertThat((Double)parsed.get("ratio")).isCloseTo(0.5, within(0.01));
+        assertThat(report.toText()).contains("ratio conduit/raw-socket p50: 0.50").contains("lower is better");
+    }
+
+    @Test
+    void shouldTakeThroughputRatioFromMessagesPerSecond()
+    {
+        final ContenderResult conduit = ContenderResult.of(
+            Scenario.TCP_THROUGHPUT, Contender.CONDUIT, 64, receiverResult(3_000_000, 100), Map.of("sent", 100L));
+        final ContenderResult peer = ContenderResult.of(
+            Scenario.TCP_THROUGHPUT, Contender.JEROMQ, 64, receiverResult(2_000_000, 100), Map.of("sent", 100L));
+
+        assertThat(ContenderResult.ratio(conduit, peer)).isEqualTo(1.5);
+        assertThat(conduit.figures()).containsEntry("verified", true).containsKey("mbPerSec");
+    }
+
+    @Test
+    void shouldFailAStreamThatLostMessages()
+    {
+        assertThatThrownBy(() -> ContenderResult.of(
+            Scenario.TCP_THROUGHPUT, Contender.JEROMQ, 64, receiverResult(1_000, 99), Map.of("sent", 100L)))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("stream verification failed: contender=jeromq, sent=100, received=99");
+    }
+
+    private static Map<String, Object> receiverResult(final long msgsPerSec, final long received)
+    {
+        final Map<String, Object> result = new LinkedHashMap<>();
+        result.put("messages", received);
+        result.put("elapsedNs", 1_000_000_000L);
+        result.put("msgsPerSec", msgsPerSec);
+        result.put("mbPerSec", msgsPerSec * 64 / 1e6);
+        result.put("received", received);
+        result.put("outOfOrder", 0L);
+        result.put("ended", true);
+        return result;
+    }
+}
