@@ -31,6 +31,19 @@ public interface Subscription extends AutoCloseable
     int poll(MessageHandler handler, int messageLimit);
 
     /**
+     * Deliver waiting messages, blocking until at least one arrives or the timeout passes. The calling thread
+     * sleeps while it waits and is woken by the transport when a message arrives: no CPU is spent, and on a busy
+     * machine a sleeping thread is woken sooner than a spinning one is scheduled.
+     *
+     * @param handler      to call once per message.
+     * @param messageLimit the most messages to deliver in this call.
+     * @param timeoutNs    the longest to wait, in nanoseconds.
+     * @return the number of messages delivered; 0 when the timeout passed first.
+     * @throws ConduitException with {@link ErrorCode#CLOSED} when closed.
+     */
+    int poll(MessageHandler handler, int messageLimit, long timeoutNs);
+
+    /**
      * @return true when at least one publication is connected.
      */
     boolean isConnected();

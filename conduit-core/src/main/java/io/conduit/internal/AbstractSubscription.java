@@ -34,6 +34,22 @@ public abstract class AbstractSubscription implements Subscription
         return pollByAgent(handler, messageLimit);
     }
 
+    @Override
+    public final int poll(final MessageHandler handler, final int messageLimit, final long timeoutNs)
+    {
+        if (agentPolled)
+        {
+            throw new IllegalStateException("subscription is polled by a Conduit agent: endpoint=" + endpoint() +
+                ", streamId=" + streamId);
+        }
+        if (closed)
+        {
+            throw new ConduitException(ErrorCode.CLOSED, "subscription is closed: endpoint=" + endpoint() +
+                ", streamId=" + streamId);
+        }
+        return doPoll(handler, messageLimit, timeoutNs);
+    }
+
     /**
      * Poll on behalf of the Conduit agent that owns this subscription.
      *
@@ -65,6 +81,14 @@ public abstract class AbstractSubscription implements Subscription
      * @return messages delivered.
      */
     protected abstract int doPoll(MessageHandler handler, int messageLimit);
+
+    /**
+     * @param handler      for each message.
+     * @param messageLimit most messages to deliver.
+     * @param timeoutNs    longest to wait for a first message.
+     * @return messages delivered.
+     */
+    protected abstract int doPoll(MessageHandler handler, int messageLimit, long timeoutNs);
 
     /**
      * Release the transport's resources; called once.

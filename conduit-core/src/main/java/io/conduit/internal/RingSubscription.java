@@ -1,8 +1,10 @@
 package io.conduit.internal;
 
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.conduit.Counter;
@@ -22,6 +24,8 @@ import static io.conduit.internal.FrameDescriptor.UNFRAGMENTED;
  */
 public class RingSubscription extends AbstractSubscription implements ManyToOneRingBuffer.FrameHandler
 {
+    private static final int SPINS_BEFORE_PARKING = 100;
+
     private final ManyToOneRingBuffer ring;
     private final MessageAssembler assembler;
     private final ByteBuffer handlerView;
@@ -30,6 +34,7 @@ public class RingSubscription extends AbstractSubscription implements ManyToOneR
     private final ConcurrentLinkedQueue<Runnable> spaceWaiters = new ConcurrentLinkedQueue<>();
     private final Runnable onClose;
     private volatile Endpoint endpoint;
+    private volatile Thread waiter;
     private MessageHandler handler;
     private int delivered;
 
@@ -129,6 +134,59 @@ public class RingSubscription extends AbstractSubscription implements ManyToOneR
     }
 
     @Override
+    protected int doPoll(final MessageHandler handler, final int messageLimit, final long timeoutNs)
+    {
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        for (int spins = 0; spins < SPINS_BEFORE_PARKING; spins++)
+        {
+            final int delivered = doPoll(handler, messageLimit);
+            if (delivered > 0 || isClosed())
+            {
+                return delivered;
+            }
+            Thread.onSpinWait();
+        }
+        waiter = Thread.currentThread();
+        try
+        {
+            while (true)
+            {
+                // Pairs with the fence in wakeWaiter: either this poll sees the frame or the writer sees us.
+                VarHandle.fullFence();
+                final int delivered = doPoll(handler, messageLimit);
+                final long remainingNs = deadlineNs - System.nanoTime();
+                if (delivered > 0 || remainingNs <= 0 || isClosed())
+                {
+                    return delivered;
+                }
+                LockSupport.parkNanos(this, remainingNs);
+                if (Thread.interrupted())
+                {
+                    Thread.currentThread().interrupt();
+                    return 0;
+                }
+            }
+        }
+        finally
+        {
+            waiter = null;
+        }
+    }
+
+    /**
+     * Wake a thread blocked in {@link #poll(MessageHandler, int, long)}; writers call this after committing.
+     */
+    public void wakeWaiter()
+    {
+        VarHandle.fullFence();
+        final Thread thread = waiter;
+        if (thread != null)
+        {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    @Override
     public int onFrame(final ByteBuffer buffer, final int index, final int frameLength)
     {
         final int type = FrameDescriptor.type(buffer, index);
@@ -188,5 +246,10 @@ public class RingSubscription extends AbstractSubscription implements ManyToOneR
     protected void onClose()
     {
         onClose.run();
+        final Thread thread = waiter;
+        if (thread != null)
+        {
+            LockSupport.unpark(thread);
+        }
     }
 }

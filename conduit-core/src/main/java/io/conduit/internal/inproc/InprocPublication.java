@@ -93,6 +93,7 @@ final class InprocPublication extends AbstractPublication
         for (final RingSubscription subscription : subscriptions)
         {
             write(subscription.ring(), srcBuffer, srcArray, offset, length, maxPayload, timestampNs);
+            subscription.wakeWaiter();
         }
         sequence++;
         position += framedLength;

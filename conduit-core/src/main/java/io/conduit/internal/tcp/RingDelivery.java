@@ -65,6 +65,7 @@ final class RingDelivery
             view.limit(at + frameLength).position(at + LENGTH_OFFSET + 4);
             buffer.getBytes(index + LENGTH_OFFSET + 4, view);
             ring.commit(at, frameLength);
+            subscription.wakeWaiter();
         }
         nextTarget = 0;
         return true;
@@ -85,6 +86,7 @@ final class RingDelivery
                 FrameDescriptor.writeHeader(
                     ring.buffer(), at, (byte)0, FrameDescriptor.TYPE_SESSION_END, streamId, sessionId, 0, 0);
                 ring.commit(at, FrameDescriptor.HEADER_LENGTH);
+                subscription.wakeWaiter();
             }
         }
     }

@@ -180,6 +180,25 @@ class TcpTransportTest
         }
     }
 
+    @Test
+    void shouldWakeBlockedPollerWhenMessageArrives() throws Exception
+    {
+        final Subscription sub = conduit.addSubscription("tcp://127.0.0.1:0", 8);
+        final Publication pub = conduit.addPublication(sub.endpoint().address(), 8);
+        awaitTrue(pub::isConnected);
+        assertThat(sub.poll((b, o, l, h) -> { }, 10, TimeUnit.MILLISECONDS.toNanos(50))).isZero();
+
+        final int[] got = {0};
+        final Thread poller = new Thread(() -> got[0] = sub.poll((b, o, l, h) -> { }, 10, TimeUnit.SECONDS.toNanos(20)));
+        poller.start();
+        awaitTrue(() -> poller.getState() == Thread.State.TIMED_WAITING);
+        final long sentNs = System.nanoTime();
+        pub.send(new byte[] {7}, Duration.ofSeconds(5));
+        poller.join(TimeUnit.SECONDS.toMillis(20));
+        assertThat(got[0]).isEqualTo(1);
+        assertThat(System.nanoTime() - sentNs).isLessThan(TimeUnit.SECONDS.toNanos(10));
+    }
+
     static void awaitTrue(final BooleanSupplier condition)
     {
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
