@@ -2,6 +2,8 @@ package io.conduit.cli;
 
 import java.util.concurrent.Callable;
 
+import io.conduit.bench.BenchCommand;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,8 +14,8 @@ import picocli.CommandLine.Spec;
 /**
  * The {@code conduit} command: the entry point of the runnable jar.
  * <p>
- * To add a command, such as {@code bench} from conduit-bench, list its class in {@code subcommands} below; errors
- * from every command are reported by {@link ErrorReporter}.
+ * To add a command, list its class in {@code subcommands} below; errors from every command are reported by
+ * {@link ErrorReporter}.
  */
 @Command(
     name = "conduit",
@@ -24,6 +26,7 @@ import picocli.CommandLine.Spec;
         DemoCommand.class,
         PubCommand.class,
         SubCommand.class,
+        BenchCommand.class,
         DemoPeerCommand.class,
         CommandLine.HelpCommand.class
     })
