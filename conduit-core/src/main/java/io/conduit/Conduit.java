@@ -217,7 +217,7 @@ public final class Conduit implements AutoCloseable
         private int subscriptionBufferBytes = sizeProperty("conduit.subscription.buffer", 4 * 1024 * 1024);
         private int tcpFrameLength = sizeProperty("conduit.tcp.frame.length", 64 * 1024);
         private boolean timestamps = Boolean.parseBoolean(System.getProperty("conduit.timestamps", "false"));
-        private boolean nativeTransport = Boolean.parseBoolean(System.getProperty("conduit.tcp.native", "true"));
+        private boolean nativeTransport = Boolean.parseBoolean(System.getProperty("conduit.tcp.native", "false"));
         private Path tlsCertificateChainFile = pathProperty("conduit.tls.certificate.chain");
         private Path tlsPrivateKeyFile = pathProperty("conduit.tls.private.key");
         private Path tlsTrustedCertificatesFile = pathProperty("conduit.tls.trusted.certificates");
@@ -511,8 +511,13 @@ public final class Conduit implements AutoCloseable
         }
 
         /**
-         * @param nativeTransport true to use native epoll for TCP where available (default true,
-         *                        {@code conduit.tcp.native}).
+         * Choose Netty's native epoll transport for TCP where available, instead of its NIO transport. NIO is the
+         * default because with it an offer to an idle connection writes to the socket from the calling thread
+         * (the JDK's socket channel makes that safe against a concurrent close; epoll's does not), which saves
+         * waking the event loop per message: lower latency and about half the CPU on sparse streams. Under load
+         * both batch writes on the event loop.
+         *
+         * @param nativeTransport true for native epoll where available (default false, {@code conduit.tcp.native}).
          * @return this.
          */
         public Context nativeTransport(final boolean nativeTransport)

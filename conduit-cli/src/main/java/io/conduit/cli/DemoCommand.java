@@ -49,8 +49,9 @@ final class DemoCommand implements Callable<Integer>
         description = "Message size, at least 16 bytes (default: ${DEFAULT-VALUE}).")
     private int sizeBytes;
 
-    @Option(names = "--idle", paramLabel = "STRATEGY", defaultValue = "${sys:conduit.idle:-backoff}",
-        description = "Idle strategy of the subscriber: busy-spin, yield or backoff (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--idle", paramLabel = "STRATEGY", defaultValue = PollLoop.BLOCK,
+        description = "How the subscriber waits: block (sleep until woken by the transport), busy-spin, yield " +
+            "or backoff (default: ${DEFAULT-VALUE}).")
     private String idleStrategy;
 
     @Option(names = "--mechanisms", paramLabel = "NAME", split = ",",
@@ -130,7 +131,7 @@ final class DemoCommand implements Callable<Integer>
     {
         try
         {
-            IdleStrategy.fromName(idleStrategy);
+            PollLoop.of(idleStrategy);
         }
         catch (final IllegalArgumentException ex)
         {

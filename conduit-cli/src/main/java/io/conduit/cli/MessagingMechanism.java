@@ -4,7 +4,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.conduit.Conduit;
-import io.conduit.IdleStrategy;
 import io.conduit.Subscription;
 
 /**
@@ -104,7 +103,7 @@ final class MessagingMechanism implements Mechanism
             {
                 run.peer();
             }
-            context = configure(new Conduit.Context().idleStrategy(settings.idleStrategy()), run::tls);
+            context = configure(new Conduit.Context(), run::tls);
         }
         catch (final RuntimeException ex)
         {
@@ -124,13 +123,12 @@ final class MessagingMechanism implements Mechanism
                 new PeerPublisher(run.peer(), publishRequest(run, subscription)) :
                 new LocalPublisher(conduit, subscriptionUri, STREAM_ID, settings, timeoutNs))
             {
-                final IdleStrategy idle = context.idleStrategy().get();
+                final PollLoop pollLoop = PollLoop.of(settings.idleStrategy());
                 final long hardDeadlineNs = wallStartNs + (long)(settings.seconds() * 1e9) + 2 * timeoutNs;
                 long drainDeadlineNs = 0;
                 while (true)
                 {
-                    final int delivered = subscription.poll(recorder, POLL_LIMIT);
-                    idle.idle(delivered);
+                    pollLoop.poll(subscription, recorder, POLL_LIMIT);
                     final long nowNs = System.nanoTime();
                     if (outcome == null)
                     {

@@ -8,7 +8,6 @@ import java.util.concurrent.TimeUnit;
 import io.conduit.Conduit;
 import io.conduit.ConduitException;
 import io.conduit.ErrorCode;
-import io.conduit.IdleStrategy;
 import io.conduit.Subscription;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -72,7 +71,7 @@ final class SubCommand implements Callable<Integer>
         {
             out.println("subscribed: endpoint=" + subscription.endpoint() + ", streamId=" + streamId);
             out.flush();
-            report = receive(subscription, conduit.context().idleStrategy().get(), timeoutNs, stop);
+            report = receive(subscription, PollLoop.of(PollLoop.BLOCK), timeoutNs, stop);
             if (report.received() == 0 && !publisherSeen && !stop.getAsBoolean())
             {
                 throw new ConduitException(ErrorCode.TIMED_OUT, "no publisher connected: endpoint=" +
@@ -96,13 +95,13 @@ final class SubCommand implements Callable<Integer>
     }
 
     private DeliveryReport receive(
-        final Subscription subscription, final IdleStrategy idle, final long timeoutNs, final StopSignal stop)
+        final Subscription subscription, final PollLoop pollLoop, final long timeoutNs, final StopSignal stop)
     {
         final DeliveryRecorder recorder = new DeliveryRecorder(0);
         long lastArrivalNs = System.nanoTime();
         while (!stop.getAsBoolean() && (count == 0 || recorder.received() < count))
         {
-            final int delivered = subscription.poll(recorder, POLL_LIMIT);
+            final int delivered = pollLoop.poll(subscription, recorder, POLL_LIMIT);
             final long nowNs = System.nanoTime();
             if (delivered > 0)
             {
@@ -116,7 +115,6 @@ final class SubCommand implements Callable<Integer>
             {
                 break;
             }
-            idle.idle(delivered);
         }
         return recorder.report();
     }
