@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-import io.conduit.IdleStrategy;
 import io.conduit.bench.internal.BenchReport;
 import io.conduit.bench.internal.BenchRunner;
 import io.conduit.bench.internal.Contender;
+import io.conduit.bench.internal.Waiting;
 import io.conduit.bench.internal.ContenderResult;
 import io.conduit.bench.internal.CpuAffinity;
 import io.conduit.bench.internal.MachineInfo;
@@ -98,7 +98,7 @@ public final class BenchCommand implements Callable<Integer>
             "(default: same for latency, split for throughput).")
     private String pinName;
 
-    @Option(names = "--idle", paramLabel = "busy-spin|yield|backoff", defaultValue = "yield",
+    @Option(names = "--idle", paramLabel = "block|busy-spin|yield|backoff", defaultValue = "yield",
         description = "Idle strategy of Conduit's poll loops and of the pacer (default: ${DEFAULT-VALUE}).")
     private String idle;
 
@@ -201,7 +201,7 @@ public final class BenchCommand implements Callable<Integer>
         {
             throw usage("invalid --warmup: warmupS=" + warmupS + " (expected 0 to 3600)");
         }
-        parse(() -> IdleStrategy.fromName(idle));
+        parse(() -> Waiting.idleStrategy(idle));
         if (SideLauncher.splitFlags(jvmFlags).stream().anyMatch(flag -> !flag.startsWith("-")))
         {
             throw usage("invalid --jvm-flags: every flag starts with '-': jvmFlags=" + jvmFlags);

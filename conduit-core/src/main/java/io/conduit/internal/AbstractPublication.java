@@ -10,7 +10,9 @@ import io.conduit.Publication;
 
 /**
  * What every transport's publication shares: identity, the closed state, counters and the argument checks of
- * {@code offer}. Subclasses copy the message from exactly one of a buffer or an array.
+ * {@code offer}. Offers take the publication's lock, so {@link #doOffer} runs one at a time and messages from one
+ * publication are numbered in the order they are accepted. Subclasses copy the message from exactly one of a
+ * buffer or an array.
  */
 public abstract class AbstractPublication implements Publication
 {
@@ -49,7 +51,14 @@ public abstract class AbstractPublication implements Publication
                 "message outside buffer: offset=" + offset + ", length=" + length + ", capacity=" + buffer.capacity());
         }
         final long check = check(length);
-        return check != 0 ? check : count(doOffer(buffer, null, offset, length), length);
+        if (check != 0)
+        {
+            return check;
+        }
+        synchronized (this)
+        {
+            return count(doOffer(buffer, null, offset, length), length);
+        }
     }
 
     @Override
@@ -61,7 +70,14 @@ public abstract class AbstractPublication implements Publication
                 "message outside array: offset=" + offset + ", length=" + length + ", arrayLength=" + bytes.length);
         }
         final long check = check(length);
-        return check != 0 ? check : count(doOffer(null, bytes, offset, length), length);
+        if (check != 0)
+        {
+            return check;
+        }
+        synchronized (this)
+        {
+            return count(doOffer(null, bytes, offset, length), length);
+        }
     }
 
     private long check(final int length)
@@ -81,8 +97,9 @@ public abstract class AbstractPublication implements Publication
     {
         if (result > 0)
         {
-            counters.increment(Counter.MESSAGES_SENT);
-            counters.add(Counter.BYTES_SENT, length);
+            // Offers take the publication's lock, so these counters have one writer at a time.
+            counters.addOrdered(Counter.MESSAGES_SENT, 1);
+            counters.addOrdered(Counter.BYTES_SENT, length);
         }
         else if (result == BACK_PRESSURED)
         {

@@ -233,8 +233,8 @@ public class RingSubscription extends AbstractSubscription implements ManyToOneR
         {
             counters.recordLatencyNs(System.nanoTime() - timestampNs);
         }
-        counters.increment(Counter.MESSAGES_RECEIVED);
-        counters.add(Counter.BYTES_RECEIVED, length);
+        counters.addOrdered(Counter.MESSAGES_RECEIVED, 1);
+        counters.addOrdered(Counter.BYTES_RECEIVED, length);
         delivered++;
         header.set(streamId, sessionId, sequence, timestampNs);
         buffer.clear().order(ByteOrder.BIG_ENDIAN);

@@ -29,7 +29,8 @@ final class ConduitSide implements Side
     @Override
     public void runInitiator(final Workload workload, final SideChannel channel) throws Exception
     {
-        final IdleStrategy idle = IdleStrategy.fromName(workload.idle());
+        final IdleStrategy idle = Waiting.idleStrategy(workload.idle());
+        final boolean block = Waiting.isBlocking(workload.idle());
         try (Conduit conduit = launch(workload);
             Publication publication = conduit.addPublication(uri(workload.connectPort()), STREAM_ID))
         {
@@ -39,7 +40,7 @@ final class ConduitSide implements Side
                 {
                     channel.announcePort(pongs.endpoint().port());
                     awaitConnected(() -> publication.isConnected() && pongs.isConnected(), idle, "ping-pong");
-                    ping(workload, channel, publication, pongs, idle);
+                    ping(workload, channel, publication, pongs, idle, block);
                     SideMain.awaitRelease(channel);
                 }
             }
@@ -55,7 +56,8 @@ final class ConduitSide implements Side
     @Override
     public void runResponder(final Workload workload, final SideChannel channel) throws Exception
     {
-        final IdleStrategy idle = IdleStrategy.fromName(workload.idle());
+        final IdleStrategy idle = Waiting.idleStrategy(workload.idle());
+        final boolean block = Waiting.isBlocking(workload.idle());
         try (Conduit conduit = launch(workload);
             Subscription subscription = conduit.addSubscription(uri(0), STREAM_ID))
         {
@@ -65,13 +67,13 @@ final class ConduitSide implements Side
                 final int pingerPort = channel.awaitPeerPort(TimeUnit.NANOSECONDS.toMillis(CONNECT_TIMEOUT_NS));
                 try (Publication pongs = conduit.addPublication(uri(pingerPort), STREAM_ID))
                 {
-                    pong(subscription, pongs, idle);
+                    pong(subscription, pongs, idle, block);
                     SideMain.awaitRelease(channel);
                 }
             }
             else
             {
-                receive(workload, channel, subscription, idle);
+                receive(workload, channel, subscription, idle, block);
                 SideMain.awaitRelease(channel);
             }
         }
@@ -79,7 +81,7 @@ final class ConduitSide implements Side
 
     private static Conduit launch(final Workload workload)
     {
-        return Conduit.launch(new Conduit.Context().idleStrategy(workload.idle()));
+        return Conduit.launch(new Conduit.Context().idleStrategy(Waiting.idleStrategy(workload.idle()).toString()));
     }
 
     private static String uri(final int port)
@@ -107,7 +109,8 @@ final class ConduitSide implements Side
         final SideChannel channel,
         final Publication publication,
         final Subscription pongs,
-        final IdleStrategy idle) throws Exception
+        final IdleStrategy idle,
+        final boolean block) throws Exception
     {
         final ByteBuffer message = Messages.allocate(workload.sizeBytes());
         final long[] echoed = new long[1];
@@ -124,9 +127,9 @@ final class ConduitSide implements Side
             @Override
             public long awaitPong()
             {
-                while (pongs.poll(onPong, 1) == 0)
+                while (poll(pongs, onPong, 1, idle, block) == 0)
                 {
-                    idle.idle();
+                    // Wait for the echo.
                 }
                 idle.reset();
                 return echoed[0];
@@ -135,7 +138,8 @@ final class ConduitSide implements Side
         new PingerLoop(workload, client, idle).run(channel);
     }
 
-    private static void pong(final Subscription pings, final Publication pongs, final IdleStrategy idle)
+    private static void pong(
+        final Subscription pings, final Publication pongs, final IdleStrategy idle, final boolean block)
     {
         final boolean[] ended = new boolean[1];
         final MessageHandler echo = (buffer, offset, length, header) ->
@@ -145,7 +149,7 @@ final class ConduitSide implements Side
         };
         while (!ended[0])
         {
-            idle.idle(pings.poll(echo, 1));
+            poll(pings, echo, 1, idle, block);
         }
     }
 
@@ -190,7 +194,8 @@ final class ConduitSide implements Side
         final Workload workload,
         final SideChannel channel,
         final Subscription subscription,
-        final IdleStrategy idle)
+        final IdleStrategy idle,
+        final boolean block)
     {
         final StreamMeter meter = new StreamMeter(workload, channel);
         final MessageHandler onMessage =
@@ -198,11 +203,29 @@ final class ConduitSide implements Side
                 meter.onMessage(Messages.sequence(buffer, offset));
         while (!meter.ended())
         {
-            final int received = subscription.poll(onMessage, POLL_LIMIT);
+            poll(subscription, onMessage, POLL_LIMIT, idle, block);
             meter.tick(System.nanoTime());
-            idle.idle(received);
         }
         channel.result(meter.result());
+    }
+
+    /**
+     * Poll once: blocking until a message arrives (for a while), or polling then idling.
+     */
+    private static int poll(
+        final Subscription subscription,
+        final MessageHandler handler,
+        final int limit,
+        final IdleStrategy idle,
+        final boolean block)
+    {
+        if (block)
+        {
+            return subscription.poll(handler, limit, Waiting.BLOCK_SLICE_NS);
+        }
+        final int delivered = subscription.poll(handler, limit);
+        idle.idle(delivered);
+        return delivered;
     }
 
     private static void offer(final Publication publication, final ByteBuffer buffer, final IdleStrategy idle)

@@ -7,7 +7,6 @@ import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
-import io.conduit.IdleStrategy;
 
 /**
  * JeroMQ set up as its authors suggest: one I/O thread, REQ/REP for strict request/reply ping-pong, PUSH/PULL for
@@ -98,7 +97,7 @@ final class JeromqSide implements Side
                 return Messages.sequence(receiveOrFail(socket));
             }
         };
-        new PingerLoop(workload, client, IdleStrategy.fromName(workload.idle())).run(channel);
+        new PingerLoop(workload, client, Waiting.idleStrategy(workload.idle())).run(channel);
     }
 
     private static void pong(final ZMQ.Socket socket)

@@ -12,7 +12,6 @@ import java.net.Socket;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.conduit.IdleStrategy;
 
 /**
  * The floor: plain blocking {@link Socket}s with TCP_NODELAY, one thread per side, no framing beyond the fixed
@@ -93,7 +92,7 @@ final class RawSocketSide implements Side
                 return Messages.sequence(echo);
             }
         };
-        new PingerLoop(workload, client, IdleStrategy.fromName(workload.idle())).run(channel);
+        new PingerLoop(workload, client, Waiting.idleStrategy(workload.idle())).run(channel);
     }
 
     private static void pong(final Workload workload, final Socket socket) throws IOException

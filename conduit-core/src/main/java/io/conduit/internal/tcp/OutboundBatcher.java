@@ -28,14 +28,17 @@ import static io.conduit.internal.FrameDescriptor.alignedLength;
  * message or when Netty's outbound buffer is above its high-water mark, so memory stays bounded by two batch
  * buffers, the high-water mark, and one message too large for a batch (accepted only when nothing else waits).
  * <p>
- * An offer to an idle connection, with nothing waiting anywhere, writes straight to the socket from the offering
- * thread where the channel allows it ({@link DirectWriteSocketChannel}), so a sparse stream never waits for the
- * event loop to wake.
+ * Where the channel allows it ({@link DirectWriteSocketChannel}), the offering thread writes to the socket itself
+ * when nothing is queued behind the batch: for an offer to an idle connection, so a sparse stream never waits
+ * for the event loop to wake, and for a batch that has grown large, so a fast stream is written by the thread
+ * that produces it, without a hand-off or a copy.
  */
 final class OutboundBatcher
 {
     /** Offers closer together than this are batched for the event loop rather than written directly. */
     private static final long DIRECT_WRITE_GAP_NS = 5_000;
+    /** A batch this large is worth a write from the offering thread even under load. */
+    private static final int DIRECT_WRITE_BATCH_BYTES = 64 * 1024;
     private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(FrameDescriptor.FRAME_ALIGNMENT);
 
     private final Channel channel;
@@ -111,6 +114,7 @@ final class OutboundBatcher
                 return Publication.BACK_PRESSURED;
             }
             final boolean idle = isIdle();
+            final int waitingBefore = filling.buffer.position() - flushedTo;
             int written = 0;
             do
             {
@@ -131,7 +135,9 @@ final class OutboundBatcher
                 written += chunk;
             }
             while (written < length);
-            schedule = !(idle && writeDirect()) && scheduleFlush();
+            final boolean direct = idle || (directChannel != null && waitingBefore + framedLength >= DIRECT_WRITE_BATCH_BYTES &&
+                handOffBytes == 0 && oversized == null && outboundBytes() == 0);
+            schedule = !(direct && writeDirect()) && scheduleFlush();
         }
         if (schedule)
         {
@@ -289,8 +295,13 @@ final class OutboundBatcher
         {
             return false;
         }
+        if (oversized != null || !isEmpty())
+        {
+            return false;
+        }
+        // Only an append to an empty batch reads the clock: under load the batch is rarely empty.
         final long nowNs = System.nanoTime();
-        final boolean idle = nowNs - lastAppendNs > DIRECT_WRITE_GAP_NS && oversized == null && isEmpty();
+        final boolean idle = nowNs - lastAppendNs > DIRECT_WRITE_GAP_NS;
         lastAppendNs = nowNs;
         return idle;
     }
@@ -328,9 +339,9 @@ final class OutboundBatcher
 
     private static long framedLength(final int length, final int maxPayload)
     {
-        if (length == 0)
+        if (length <= maxPayload)
         {
-            return alignedLength(HEADER_LENGTH);
+            return alignedLength(HEADER_LENGTH + length);
         }
         final int fullFrames = length / maxPayload;
         final int rest = length % maxPayload;

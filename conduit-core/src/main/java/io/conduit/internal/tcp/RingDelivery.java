@@ -65,10 +65,20 @@ final class RingDelivery
             view.limit(at + frameLength).position(at + LENGTH_OFFSET + 4);
             buffer.getBytes(index + LENGTH_OFFSET + 4, view);
             ring.commit(at, frameLength);
-            subscription.wakeWaiter();
         }
         nextTarget = 0;
         return true;
+    }
+
+    /**
+     * Wake the pollers blocked on the subscriptions last delivered to; called once per batch of frames read.
+     */
+    void wakeWaiters()
+    {
+        for (final RingSubscription subscription : targets)
+        {
+            subscription.wakeWaiter();
+        }
     }
 
     /**

@@ -67,6 +67,13 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
         boolean onData(TcpConnection connection, ByteBuf buffer, int index, int frameLength, int type);
 
         /**
+         * A batch of DATA frames was handed to {@link #onData}: time to wake blocked pollers.
+         */
+        default void onFramesHandled()
+        {
+        }
+
+        /**
          * The connection closed, for whatever reason. Called once, and only after {@link #onOpen}.
          */
         void onClose(TcpConnection connection);
@@ -221,6 +228,12 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
     public void onProtocolError(final ErrorCode code, final String detail)
     {
         protocolError(code, detail);
+    }
+
+    @Override
+    public void onFramesHandled()
+    {
+        role.onFramesHandled();
     }
 
     @Override

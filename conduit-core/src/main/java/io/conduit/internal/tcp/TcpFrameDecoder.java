@@ -42,6 +42,13 @@ public final class TcpFrameDecoder extends ChannelInboundHandlerAdapter
         boolean onFrame(ByteBuf buffer, int index, int frameLength, int type);
 
         /**
+         * A batch of frames was handed over: the end of one read's worth, or of a pause.
+         */
+        default void onFramesHandled()
+        {
+        }
+
+        /**
          * The peer broke the protocol; the decoder stops. The sink is expected to close the connection.
          *
          * @param code   what was wrong.
@@ -138,6 +145,7 @@ public final class TcpFrameDecoder extends ChannelInboundHandlerAdapter
     private void decode()
     {
         final ByteBuf in = cumulation;
+        final int startIndex = in.readerIndex();
         while (!paused && !failed && in.readableBytes() >= VERSION_OFFSET + 1)
         {
             final int index = in.readerIndex();
@@ -173,6 +181,10 @@ public final class TcpFrameDecoder extends ChannelInboundHandlerAdapter
                 break;
             }
             in.skipBytes(alignedLength);
+        }
+        if (in.readerIndex() != startIndex || paused)
+        {
+            sink.onFramesHandled();
         }
         if (!in.isReadable())
         {

@@ -239,6 +239,12 @@ final class TcpListener
             return false;
         }
 
+        @Override
+        public void onFramesHandled()
+        {
+            delivery.wakeWaiters();
+        }
+
         /**
          * Messages of a session are numbered; a jump in the numbers, such as across a broken connection, is
          * messages lost on the way, counted on every subscription of the stream.

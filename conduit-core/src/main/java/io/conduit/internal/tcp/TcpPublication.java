@@ -71,7 +71,7 @@ final class TcpPublication extends AbstractPublication
     }
 
     @Override
-    protected synchronized long doOffer(
+    protected long doOffer(
         final ByteBuffer srcBuffer, final byte[] srcArray, final int offset, final int length)
     {
         final TcpConnection[] targets = connections;

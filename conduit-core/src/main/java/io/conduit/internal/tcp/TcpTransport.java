@@ -326,6 +326,12 @@ public final class TcpTransport implements Transport
         }
 
         @Override
+        public void onFramesHandled()
+        {
+            delivery.wakeWaiters();
+        }
+
+        @Override
         public boolean onPeerError(final TcpConnection connection, final ErrorCode code, final String message)
         {
             connector.get().failed("code=" + code + ", message=" + message, true);

@@ -1,0 +1,39 @@
+package io.conduit.bench.internal;
+
+import io.conduit.IdleStrategy;
+
+/**
+ * The {@code --idle} choice: an idle strategy name, or {@code block}, where Conduit's subscriptions sleep in
+ * {@code Subscription.poll(handler, limit, timeoutNs)} until the transport wakes them and every other wait
+ * (the pacer, retries) yields.
+ */
+public final class Waiting
+{
+    /** The name of the blocking choice. */
+    public static final String BLOCK = "block";
+    /** Longest single blocking poll, so loops get to check their stop conditions. */
+    static final long BLOCK_SLICE_NS = 10_000_000L;
+
+    private Waiting()
+    {
+    }
+
+    /**
+     * @param name {@code block} or an idle strategy name.
+     * @return the idle strategy for waits other than polling a subscription.
+     * @throws IllegalArgumentException naming an unknown choice.
+     */
+    public static IdleStrategy idleStrategy(final String name)
+    {
+        return IdleStrategy.fromName(isBlocking(name) ? "yield" : name);
+    }
+
+    /**
+     * @param name the {@code --idle} choice.
+     * @return true when subscriptions should block rather than poll and idle.
+     */
+    public static boolean isBlocking(final String name)
+    {
+        return BLOCK.equals(name);
+    }
+}
