@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 public enum Contender
 {
     /** Conduit over its public API. */
-    CONDUIT("conduit", 5, ConduitSide::new),
+    CONDUIT("conduit", 10, ConduitSide::new),
 
     /** Plain blocking {@link java.net.Socket} with TCP_NODELAY: the floor. */
     RAW_SOCKET("raw-socket", 5, RawSocketSide::new),
