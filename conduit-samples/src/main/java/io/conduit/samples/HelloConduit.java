@@ -2,10 +2,9 @@ package io.conduit.samples;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
-import io.conduit.BackoffIdleStrategy;
 import io.conduit.Conduit;
-import io.conduit.IdleStrategy;
 import io.conduit.Publication;
 import io.conduit.Subscription;
 
@@ -31,7 +30,7 @@ public final class HelloConduit
     }
 
     /**
-     * Subscribe to an endpoint, publish one message to it, and poll until it arrives.
+     * Subscribe to an endpoint, publish one message to it, and wait for it to arrive.
      *
      * @param conduit to work with.
      * @param uri     of the endpoint.
@@ -45,13 +44,9 @@ public final class HelloConduit
             publication.send("hello".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5)); // waits to connect
 
             final StringBuilder received = new StringBuilder();
-            final IdleStrategy idle = new BackoffIdleStrategy();
-            while (subscription.poll((buffer, offset, length, header) ->
+            subscription.poll((buffer, offset, length, header) -> // sleeps until a message arrives, at most 5 s
                 received.append(StandardCharsets.UTF_8.decode(buffer.slice(offset, length)))
-                    .append(" from session ").append(header.sessionId()), 10) == 0)
-            {
-                idle.idle();
-            }
+                    .append(" from session ").append(header.sessionId()), 10, TimeUnit.SECONDS.toNanos(5));
             return subscription.endpoint() + ": " + received;
         }
     }
