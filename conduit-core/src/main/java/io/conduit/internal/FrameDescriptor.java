@@ -96,6 +96,26 @@ public final class FrameDescriptor
     }
 
     /**
+     * @param offset of the fragment within its message.
+     * @param chunk  length of the fragment.
+     * @param length of the whole message.
+     * @return the flags of that fragment: {@link #BEGIN_FLAG} on the first, {@link #END_FLAG} on the last.
+     */
+    public static byte fragmentFlags(final int offset, final int chunk, final int length)
+    {
+        byte flags = 0;
+        if (offset == 0)
+        {
+            flags |= BEGIN_FLAG;
+        }
+        if (offset + chunk == length)
+        {
+            flags |= END_FLAG;
+        }
+        return flags;
+    }
+
+    /**
      * @param type a frame type read from the wire.
      * @return true when this version knows the type.
      */

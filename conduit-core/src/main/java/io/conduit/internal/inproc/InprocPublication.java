@@ -9,8 +9,6 @@ import io.conduit.internal.FrameDescriptor;
 import io.conduit.internal.ManyToOneRingBuffer;
 import io.conduit.internal.RingSubscription;
 
-import static io.conduit.internal.FrameDescriptor.BEGIN_FLAG;
-import static io.conduit.internal.FrameDescriptor.END_FLAG;
 import static io.conduit.internal.FrameDescriptor.HEADER_LENGTH;
 import static io.conduit.internal.FrameDescriptor.TYPE_DATA;
 import static io.conduit.internal.FrameDescriptor.TYPE_SESSION_END;
@@ -114,15 +112,7 @@ final class InprocPublication extends AbstractPublication
         do
         {
             final int chunk = Math.min(maxPayload, length - written);
-            byte flags = 0;
-            if (written == 0)
-            {
-                flags |= BEGIN_FLAG;
-            }
-            if (written + chunk == length)
-            {
-                flags |= END_FLAG;
-            }
+            final byte flags = FrameDescriptor.fragmentFlags(written, chunk, length);
             final int frameLength = HEADER_LENGTH + chunk;
             final int index = ring.tryClaim(frameLength);
             if (index < 0)
