@@ -12,8 +12,6 @@ import io.conduit.Publication;
 import io.conduit.internal.AbstractPublication;
 import io.conduit.internal.FrameDescriptor;
 
-import static io.conduit.internal.FrameDescriptor.BEGIN_FLAG;
-import static io.conduit.internal.FrameDescriptor.END_FLAG;
 import static io.conduit.internal.FrameDescriptor.HEADER_LENGTH;
 import static io.conduit.internal.FrameDescriptor.LENGTH_OFFSET;
 import static io.conduit.internal.FrameDescriptor.TYPE_DATA;
@@ -119,15 +117,7 @@ final class OutboundBatcher
             do
             {
                 final int chunk = Math.min(maxPayload, length - written);
-                byte flags = 0;
-                if (written == 0)
-                {
-                    flags |= BEGIN_FLAG;
-                }
-                if (written + chunk == length)
-                {
-                    flags |= END_FLAG;
-                }
+                final byte flags = FrameDescriptor.fragmentFlags(written, chunk, length);
                 final int index = buffer.position();
                 FrameDescriptor.writeHeader(buffer, index, flags, TYPE_DATA, streamId, sessionId, sequence, timestampNs);
                 AbstractPublication.copy(buffer, index + HEADER_LENGTH, srcBuffer, srcArray, offset + written, chunk);
