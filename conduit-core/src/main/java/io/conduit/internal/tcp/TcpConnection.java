@@ -1,11 +1,14 @@
 package io.conduit.internal.tcp;
 
+import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -135,7 +138,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
                 tls.newHandler(channel.alloc(), peerHost, peerPort) : tls.newHandler(channel.alloc());
             if (peerHost != null)
             {
-                final javax.net.ssl.SSLParameters parameters = ssl.engine().getSSLParameters();
+                final SSLParameters parameters = ssl.engine().getSSLParameters();
                 parameters.setEndpointIdentificationAlgorithm("HTTPS");
                 ssl.engine().setSSLParameters(parameters);
             }
@@ -189,7 +192,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
     {
         final byte[] text = message.getBytes(StandardCharsets.UTF_8);
         final ByteBuffer payload = ByteBuffer.allocate(4 + Math.min(text.length, 1024)).order(
-            java.nio.ByteOrder.LITTLE_ENDIAN);
+            ByteOrder.LITTLE_ENDIAN);
         payload.putInt(code.value()).put(text, 0, payload.remaining()).flip();
         batcher.appendControl(FrameDescriptor.TYPE_ERROR, 0, 0, payload);
         closeAfterFlush();
@@ -368,7 +371,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
             tlsFailed(cause);
             return;
         }
-        if (root instanceof java.io.IOException)
+        if (root instanceof IOException)
         {
             // A peer that went away: expected in a distributed system, and counted as a disconnect.
             LOG.info("connection lost: peer={}, reason={}", peer(), rootMessage(cause));

@@ -2,6 +2,7 @@ package io.conduit.internal.tcp;
 
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +41,7 @@ final class TcpListener
     private final Map<Integer, Set<TcpConnection>> connections = new HashMap<>();
     private final Map<Integer, Set<TcpPublication>> publications = new HashMap<>();
     /** Next expected sequence of sessions whose connection broke, so a reconnect's gap is counted as lost. */
-    private final Map<Integer, Long> resumedSessions = new java.util.LinkedHashMap<>(16, 0.75f, false)
+    private final Map<Integer, Long> resumedSessions = new LinkedHashMap<>(16, 0.75f, false)
     {
         private static final long serialVersionUID = 1L;
 

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import io.netty.buffer.ByteBuf;
 
 import io.conduit.Conduit;
+import io.conduit.Counter;
 import io.conduit.Endpoint;
 import io.conduit.ErrorCode;
 import io.conduit.internal.AbstractPublication;
@@ -98,7 +99,7 @@ final class TcpPublication extends AbstractPublication
             }
             else
             {
-                counters.increment(io.conduit.Counter.MESSAGES_LOST);
+                counters.increment(Counter.MESSAGES_LOST);
             }
         }
         if (appended == 0)

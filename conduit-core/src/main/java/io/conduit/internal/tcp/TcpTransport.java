@@ -3,10 +3,13 @@ package io.conduit.internal.tcp;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -272,13 +275,13 @@ public final class TcpTransport implements Transport
     private static final class FanoutSubscriberRole implements TcpConnection.Role
     {
         private final RingSubscription subscription;
-        private final java.util.function.Supplier<TcpConnector> connector;
+        private final Supplier<TcpConnector> connector;
         private final RingDelivery delivery = new RingDelivery();
         private final RingSubscription[] targets;
-        private final java.util.Set<Integer> sessions = new java.util.HashSet<>();
+        private final Set<Integer> sessions = new HashSet<>();
 
         FanoutSubscriberRole(
-            final RingSubscription subscription, final java.util.function.Supplier<TcpConnector> connector)
+            final RingSubscription subscription, final Supplier<TcpConnector> connector)
         {
             this.subscription = subscription;
             this.connector = connector;
