@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
         "Exchange messages between two processes over every mechanism implemented so far, and print a table: " +
             "messages, msgs/s, latency percentiles, lost, errors, CPU%%.",
         "Latency runs from the scheduled send time (coordinated omission corrected) to arrival, both processes " +
-            "on this host; the first quarter of each run warms up and is left out. CPU%% is the CPU time of both " +
+            "on this host; the first half of each run warms up and is left out. CPU%% is the CPU time of both " +
             "processes over wall time (100%% = one CPU). Exits non-zero when a message was lost or an error seen."
     })
 final class DemoCommand implements Callable<Integer>
@@ -37,7 +37,7 @@ final class DemoCommand implements Callable<Integer>
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--seconds", paramLabel = "N", defaultValue = "3",
+    @Option(names = "--seconds", paramLabel = "N", defaultValue = "6",
         description = "Seconds each mechanism sends for (default: ${DEFAULT-VALUE}).")
     private double seconds;
 

@@ -19,10 +19,11 @@ record DemoSettings(int sizeBytes, long ratePerSecond, double seconds, String id
     }
 
     /**
-     * @return the first quarter of the messages: they warm the JIT up and are left out of latency.
+     * @return the first half of the messages: they warm the JIT up (TLS needs seconds of it) and are left out of
+     * latency.
      */
     long warmupMessages()
     {
-        return messageCount() / 4;
+        return messageCount() / 2;
     }
 }
