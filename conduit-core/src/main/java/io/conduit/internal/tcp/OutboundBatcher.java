@@ -119,14 +119,14 @@ final class OutboundBatcher
                 final int chunk = Math.min(maxPayload, length - written);
                 final byte flags = FrameDescriptor.fragmentFlags(written, chunk, length);
                 final int index = buffer.position();
-                FrameDescriptor.writeHeader(buffer, index, flags, TYPE_DATA, streamId, sessionId, sequence, timestampNs);
+                FrameDescriptor.writeHeader(
+                    buffer, index, flags, TYPE_DATA, streamId, sessionId, sequence, timestampNs);
                 AbstractPublication.copy(buffer, index + HEADER_LENGTH, srcBuffer, srcArray, offset + written, chunk);
                 finishFrame(buffer, index, HEADER_LENGTH + chunk);
                 written += chunk;
             }
             while (written < length);
-            final boolean direct = idle || (directChannel != null && waitingBefore + framedLength >= DIRECT_WRITE_BATCH_BYTES &&
-                handOffBytes == 0 && oversized == null && outboundBytes() == 0);
+            final boolean direct = idle || isLargeBatchOwnedByOfferer(waitingBefore + framedLength);
             schedule = !(direct && writeDirect()) && scheduleFlush();
         }
         if (schedule)
@@ -294,6 +294,16 @@ final class OutboundBatcher
         final boolean idle = nowNs - lastAppendNs > DIRECT_WRITE_GAP_NS;
         lastAppendNs = nowNs;
         return idle;
+    }
+
+    /**
+     * @return true when the batch has grown large enough to write from the offering thread, and nothing written
+     * earlier is still with the event loop.
+     */
+    private boolean isLargeBatchOwnedByOfferer(final long waitingBytes)
+    {
+        return directChannel != null && waitingBytes >= DIRECT_WRITE_BATCH_BYTES && handOffBytes == 0 &&
+            oversized == null && outboundBytes() == 0;
     }
 
     /**
