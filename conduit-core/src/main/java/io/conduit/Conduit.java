@@ -175,8 +175,16 @@ public final class Conduit implements AutoCloseable
 
     private synchronized <T extends AutoCloseable> T track(final T resource)
     {
+        // Forget what was closed since, so a process that opens and closes many does not keep them all.
+        resources.removeIf(Conduit::isClosed);
         resources.add(resource);
         return resource;
+    }
+
+    private static boolean isClosed(final AutoCloseable resource)
+    {
+        return resource instanceof Publication ? ((Publication)resource).isClosed() :
+            ((Subscription)resource).isClosed();
     }
 
     private synchronized Transport transport(final Endpoint endpoint)

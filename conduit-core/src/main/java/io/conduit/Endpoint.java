@@ -328,11 +328,12 @@ public final class Endpoint
      */
     public String address()
     {
-        if (scheme.isNetwork())
-        {
-            return scheme.prefix + "://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
-        }
-        return scheme.prefix + ":" + name;
+        return scheme.isNetwork() ? networkAddress(scheme, host, port) : scheme.prefix + ":" + name;
+    }
+
+    private static String networkAddress(final Scheme scheme, final String host, final int port)
+    {
+        return scheme.prefix + "://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
 
     /**
@@ -341,10 +342,14 @@ public final class Endpoint
      */
     public Endpoint withPort(final int newPort)
     {
-        final String query = options.isEmpty() ? "" : "?" + String.join("&",
-            options.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new));
-        final Endpoint copy = new Endpoint(null, scheme, name, host, newPort, options);
-        return new Endpoint(copy.address() + query, scheme, name, host, newPort, options);
+        final StringBuilder uri = new StringBuilder(networkAddress(scheme, host, newPort));
+        char separator = '?';
+        for (final Map.Entry<String, String> option : options.entrySet())
+        {
+            uri.append(separator).append(option.getKey()).append('=').append(option.getValue());
+            separator = '&';
+        }
+        return new Endpoint(uri.toString(), scheme, name, host, newPort, options);
     }
 
     @Override

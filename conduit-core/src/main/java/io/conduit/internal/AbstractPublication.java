@@ -50,15 +50,7 @@ public abstract class AbstractPublication implements Publication
             throw new IndexOutOfBoundsException(
                 "message outside buffer: offset=" + offset + ", length=" + length + ", capacity=" + buffer.capacity());
         }
-        final long check = check(length);
-        if (check != 0)
-        {
-            return check;
-        }
-        synchronized (this)
-        {
-            return count(doOffer(buffer, null, offset, length), length);
-        }
+        return offerChecked(buffer, null, offset, length);
     }
 
     @Override
@@ -69,18 +61,10 @@ public abstract class AbstractPublication implements Publication
             throw new IndexOutOfBoundsException(
                 "message outside array: offset=" + offset + ", length=" + length + ", arrayLength=" + bytes.length);
         }
-        final long check = check(length);
-        if (check != 0)
-        {
-            return check;
-        }
-        synchronized (this)
-        {
-            return count(doOffer(null, bytes, offset, length), length);
-        }
+        return offerChecked(null, bytes, offset, length);
     }
 
-    private long check(final int length)
+    private long offerChecked(final ByteBuffer srcBuffer, final byte[] srcArray, final int offset, final int length)
     {
         if (closed)
         {
@@ -90,7 +74,10 @@ public abstract class AbstractPublication implements Publication
         {
             return MAX_SIZE_EXCEEDED;
         }
-        return 0;
+        synchronized (this)
+        {
+            return count(doOffer(srcBuffer, srcArray, offset, length), length);
+        }
     }
 
     private long count(final long result, final int length)

@@ -26,27 +26,15 @@ public abstract class AbstractSubscription implements Subscription
     @Override
     public final int poll(final MessageHandler handler, final int messageLimit)
     {
-        if (agentPolled)
-        {
-            throw new IllegalStateException("subscription is polled by a Conduit agent: endpoint=" + endpoint() +
-                ", streamId=" + streamId);
-        }
+        requirePolledByCaller();
         return pollByAgent(handler, messageLimit);
     }
 
     @Override
     public final int poll(final MessageHandler handler, final int messageLimit, final long timeoutNs)
     {
-        if (agentPolled)
-        {
-            throw new IllegalStateException("subscription is polled by a Conduit agent: endpoint=" + endpoint() +
-                ", streamId=" + streamId);
-        }
-        if (closed)
-        {
-            throw new ConduitException(ErrorCode.CLOSED, "subscription is closed: endpoint=" + endpoint() +
-                ", streamId=" + streamId);
-        }
+        requirePolledByCaller();
+        requireOpen();
         return doPoll(handler, messageLimit, timeoutNs);
     }
 
@@ -59,12 +47,26 @@ public abstract class AbstractSubscription implements Subscription
      */
     public final int pollByAgent(final MessageHandler handler, final int messageLimit)
     {
+        requireOpen();
+        return doPoll(handler, messageLimit);
+    }
+
+    private void requirePolledByCaller()
+    {
+        if (agentPolled)
+        {
+            throw new IllegalStateException("subscription is polled by a Conduit agent: endpoint=" + endpoint() +
+                ", streamId=" + streamId);
+        }
+    }
+
+    private void requireOpen()
+    {
         if (closed)
         {
             throw new ConduitException(ErrorCode.CLOSED, "subscription is closed: endpoint=" + endpoint() +
                 ", streamId=" + streamId);
         }
-        return doPoll(handler, messageLimit);
     }
 
     /**

@@ -174,6 +174,23 @@ public class RingSubscription extends AbstractSubscription implements ManyToOneR
     }
 
     /**
+     * Record that a publication's session ended, so a message it left half sent is dropped and counted. Best
+     * effort: skipped when the ring is full, as the next message of that session would drop it too.
+     *
+     * @param sessionId of the publication that went away.
+     */
+    public void endSession(final int sessionId)
+    {
+        final int index = ring.tryClaim(HEADER_LENGTH);
+        if (index >= 0)
+        {
+            FrameDescriptor.writeHeader(ring.buffer(), index, (byte)0, TYPE_SESSION_END, streamId, sessionId, 0, 0);
+            ring.commit(index, HEADER_LENGTH);
+            wakeWaiter();
+        }
+    }
+
+    /**
      * Wake a thread blocked in {@link #poll(MessageHandler, int, long)}; writers call this after committing.
      */
     public void wakeWaiter()

@@ -9,6 +9,8 @@ import java.util.regex.Pattern;
 
 import io.conduit.test.JavaProcess;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * The {@code key=value} pairs of a child's {@code STATUS} or {@code DONE} line.
  */
@@ -29,6 +31,21 @@ final class Status
         {
             values.put(matcher.group(1), matcher.group(2));
         }
+    }
+
+    /**
+     * Check a subscriber's DONE status: every one of {@code count} messages from one publication arrived once,
+     * intact and in order, from sequence 0.
+     */
+    void assertDeliveredExactlyOnceInOrder(final long count)
+    {
+        assertThat(get("received")).isEqualTo(count);
+        assertThat(get("firstSequence")).isZero();
+        assertThat(get("duplicates")).isZero();
+        assertThat(get("gaps")).isZero();
+        assertThat(get("outOfOrder")).isZero();
+        assertThat(get("corrupt")).isZero();
+        assertThat(get("sessions")).isEqualTo(1);
     }
 
     static Status of(final Matcher matcher)

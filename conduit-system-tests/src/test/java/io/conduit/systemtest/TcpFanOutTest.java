@@ -70,13 +70,7 @@ class TcpFanOutTest
             for (final JavaProcess subscriber : subscribers)
             {
                 final Status done = Status.of(subscriber.awaitLine(Status.DONE, Duration.ofSeconds(60)));
-                assertThat(done.get("received")).isEqualTo(COUNT);
-                assertThat(done.get("firstSequence")).isZero();
-                assertThat(done.get("duplicates")).isZero();
-                assertThat(done.get("gaps")).isZero();
-                assertThat(done.get("outOfOrder")).isZero();
-                assertThat(done.get("corrupt")).isZero();
-                assertThat(done.get("sessions")).isEqualTo(1);
+                done.assertDeliveredExactlyOnceInOrder(COUNT);
             }
         }
     }

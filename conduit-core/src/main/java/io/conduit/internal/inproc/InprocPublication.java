@@ -11,7 +11,6 @@ import io.conduit.internal.RingSubscription;
 
 import static io.conduit.internal.FrameDescriptor.HEADER_LENGTH;
 import static io.conduit.internal.FrameDescriptor.TYPE_DATA;
-import static io.conduit.internal.FrameDescriptor.TYPE_SESSION_END;
 import static io.conduit.internal.FrameDescriptor.alignedLength;
 
 /**
@@ -141,14 +140,7 @@ final class InprocPublication extends AbstractPublication
         channel.publicationConnected(-1);
         for (final RingSubscription subscription : channel.subscriptions())
         {
-            final ManyToOneRingBuffer ring = subscription.ring();
-            final int index = ring.tryClaim(HEADER_LENGTH);
-            if (index >= 0)
-            {
-                FrameDescriptor.writeHeader(
-                    ring.buffer(), index, (byte)0, TYPE_SESSION_END, streamId, sessionId, sequence, 0);
-                ring.commit(index, HEADER_LENGTH);
-            }
+            subscription.endSession(sessionId);
         }
     }
 }

@@ -81,26 +81,6 @@ final class RingDelivery
         }
     }
 
-    /**
-     * Write a SESSION_END record for a session that went away, so subscribers drop its partial messages. Best
-     * effort: skipped for a ring that is full.
-     */
-    static void endSession(final RingSubscription[] subscriptions, final int streamId, final int sessionId)
-    {
-        for (final RingSubscription subscription : subscriptions)
-        {
-            final ManyToOneRingBuffer ring = subscription.ring();
-            final int at = ring.tryClaim(FrameDescriptor.HEADER_LENGTH);
-            if (at >= 0)
-            {
-                FrameDescriptor.writeHeader(
-                    ring.buffer(), at, (byte)0, FrameDescriptor.TYPE_SESSION_END, streamId, sessionId, 0, 0);
-                ring.commit(at, FrameDescriptor.HEADER_LENGTH);
-                subscription.wakeWaiter();
-            }
-        }
-    }
-
     private void target(final RingSubscription[] subscriptions)
     {
         if (subscriptions != targets)

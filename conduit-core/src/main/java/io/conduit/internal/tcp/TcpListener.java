@@ -293,7 +293,10 @@ final class TcpListener
                     subscription.publicationConnected(-1);
                 }
             }
-            RingDelivery.endSession(targets, streamId, sessionId);
+            for (final RingSubscription subscription : targets)
+            {
+                subscription.endSession(sessionId);
+            }
         }
     }
 

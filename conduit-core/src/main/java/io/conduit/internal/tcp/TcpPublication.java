@@ -80,6 +80,43 @@ final class TcpPublication extends AbstractPublication
         {
             return NOT_CONNECTED;
         }
+        final long timestampNs = timestamps ? System.nanoTime() : 0;
+        final long appended = targets.length == 1 ?
+            append(targets[0], srcBuffer, srcArray, offset, length, timestampNs) :
+            appendToAll(targets, srcBuffer, srcArray, offset, length, timestampNs);
+        if (appended > 0)
+        {
+            sequence++;
+            position += appended;
+            return position;
+        }
+        return appended;
+    }
+
+    private long append(
+        final TcpConnection connection,
+        final ByteBuffer srcBuffer,
+        final byte[] srcArray,
+        final int offset,
+        final int length,
+        final long timestampNs)
+    {
+        return connection.batcher().appendMessage(
+            streamId, sessionId, sequence, timestampNs, srcBuffer, srcArray, offset, length, maxPayload);
+    }
+
+    /**
+     * Fan-out: the message goes to every subscriber or to none, so the slowest back-pressures all. A connection
+     * that refuses it after the check (it closed, or a heartbeat took the last room) misses it, counted as lost.
+     */
+    private long appendToAll(
+        final TcpConnection[] targets,
+        final ByteBuffer srcBuffer,
+        final byte[] srcArray,
+        final int offset,
+        final int length,
+        final long timestampNs)
+    {
         for (final TcpConnection connection : targets)
         {
             if (!connection.batcher().canAppend(length, maxPayload))
@@ -87,12 +124,10 @@ final class TcpPublication extends AbstractPublication
                 return BACK_PRESSURED;
             }
         }
-        final long timestampNs = timestamps ? System.nanoTime() : 0;
-        long appended = 0;
+        long appended = NOT_CONNECTED;
         for (final TcpConnection connection : targets)
         {
-            final long result = connection.batcher().appendMessage(
-                streamId, sessionId, sequence, timestampNs, srcBuffer, srcArray, offset, length, maxPayload);
+            final long result = append(connection, srcBuffer, srcArray, offset, length, timestampNs);
             if (result > 0)
             {
                 appended = result;
@@ -102,13 +137,7 @@ final class TcpPublication extends AbstractPublication
                 counters.increment(Counter.MESSAGES_LOST);
             }
         }
-        if (appended == 0)
-        {
-            return NOT_CONNECTED;
-        }
-        sequence++;
-        position += appended;
-        return position;
+        return appended;
     }
 
     synchronized void addSubscriberConnection(final TcpConnection connection)

@@ -347,7 +347,7 @@ public final class TcpTransport implements Transport
             for (final int sessionId : sessions)
             {
                 subscription.publicationConnected(-1);
-                RingDelivery.endSession(targets, subscription.streamId(), sessionId);
+                subscription.endSession(sessionId);
             }
             sessions.clear();
         }
