@@ -125,15 +125,12 @@ public final class LogReader
             {
                 delivered += onData(handler, index, frameLength);
             }
-            else if (type == TYPE_PAD)
+            else if (type == TYPE_PAD && assembler.hasInProgress())
             {
-                final int sessionId = FrameDescriptor.sessionId(buffer, index);
-                if (assembler.hasInProgress())
-                {
-                    assembler.discard(sessionId);
-                }
+                // A message's fragments are contiguous, so a pad inside one means its publisher died mid-message.
+                assembler.discardAll();
             }
-            else
+            else if (type != TYPE_PAD)
             {
                 throw corrupt(position, frameLength);
             }
