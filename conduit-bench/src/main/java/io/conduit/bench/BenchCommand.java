@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
+import io.conduit.bench.internal.AeronDriverMain;
 import io.conduit.bench.internal.BenchReport;
 import io.conduit.bench.internal.BenchRunner;
 import io.conduit.bench.internal.Contender;
@@ -44,8 +45,11 @@ import picocli.CommandLine.Spec;
         "Each side of each system runs in its own JVM. Latency is taken at a fixed send rate from each",
         "message's scheduled send time (coordinated omission corrected); throughput at the receiver.",
         "",
-        "Scenarios: tcp-pingpong (latency; headline p50), tcp-throughput (msgs/s and MB/s).",
-        "Peers: raw-socket (blocking java.net.Socket, the floor), jeromq (REQ/REP, PUSH/PULL).",
+        "Scenarios: tcp-pingpong and shm-pingpong (latency; headline p50), tcp-throughput and",
+        "shm-throughput (msgs/s and MB/s).",
+        "Peers over TCP: raw-socket (blocking java.net.Socket, the floor), jeromq (REQ/REP, PUSH/PULL).",
+        "Peers over shared memory: aeron-ipc (Aeron's aeron:ipc, media driver in a third process),",
+        "raw-shm (a mapped file and plain VarHandles, the floor).",
         "",
         "On a small shared machine compare latency only under the same pinning, and quote ratios",
         "taken in one run: waking a process on another CPU costs tens of microseconds."
@@ -53,7 +57,9 @@ import picocli.CommandLine.Spec;
     footer = {
         "",
         "Idle strategy: Conduit's poll loops use --idle; raw-socket and jeromq block in their I/O calls",
-        "as their authors intend. Latency defaults to yield: with --pin same both processes share one",
+        "as their authors intend; aeron-ipc polls with Agrona's strategy of that name, raw-shm spins.",
+        "Shared memory defaults to busy-spin with --pin split: no kernel on the data path, each side",
+        "spins on a CPU of its own. TCP latency defaults to yield: with --pin same both processes share one",
         "CPU, and a busy-spinning poller would keep its peer off that CPU for a whole scheduler slice",
         "(milliseconds); yield hands the CPU over at once when the peer is runnable. Throughput defaults",
         "to block: a receiving poller that sleeps until woken leaves the CPU to its own event loop. Use",
@@ -61,7 +67,9 @@ import picocli.CommandLine.Spec;
         "",
         "Examples:",
         "  conduit bench tcp-pingpong --vs raw-socket --size 64 --pin same --json",
-        "  conduit bench tcp-throughput --vs jeromq --size 64 --pin split --json"
+        "  conduit bench tcp-throughput --vs jeromq --size 64 --pin split --json",
+        "  conduit bench shm-pingpong --vs aeron-ipc --size 32",
+        "  conduit bench shm-throughput --vs raw-shm --size 4096"
     })
 public final class BenchCommand implements Callable<Integer>
 {
@@ -75,10 +83,12 @@ public final class BenchCommand implements Callable<Integer>
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SCENARIO", description = "tcp-pingpong or tcp-throughput.")
+    @Parameters(index = "0", paramLabel = "SCENARIO",
+        description = "tcp-pingpong, tcp-throughput, shm-pingpong or shm-throughput.")
     private String scenarioName;
 
-    @Option(names = "--vs", paramLabel = "PEER", description = "Also run this peer: raw-socket or jeromq.")
+    @Option(names = "--vs", paramLabel = "PEER",
+        description = "Also run this peer: raw-socket or jeromq over TCP, aeron-ipc or raw-shm over shared memory.")
     private String peerName;
 
     @Option(names = "--size", paramLabel = "BYTES", defaultValue = "64",
@@ -94,17 +104,19 @@ public final class BenchCommand implements Callable<Integer>
     private double durationS;
 
     @Option(names = "--warmup", paramLabel = "S",
-        description = "Warm-up per system in seconds (default: 5 for conduit and raw-socket, 20 for jeromq).")
+        description = "Warm-up per system in seconds (default: 10 for conduit, 5 for raw-socket, aeron-ipc and " +
+            "raw-shm, 20 for jeromq).")
     private Double warmupS;
 
     @Option(names = "--pin", paramLabel = "same|split|none",
         description = "taskset pinning of the two processes: both on one CPU, one each, or unpinned " +
-            "(default: same for latency, split for throughput).")
+            "(default: split for shared memory and throughput, same for TCP latency).")
     private String pinName;
 
     @Option(names = "--idle", paramLabel = "block|busy-spin|yield|backoff",
         description = "How Conduit's poll loops wait: block (sleep until woken by the transport) or an idle " +
-            "strategy; the pacer yields (default: yield for latency scenarios, block for throughput).")
+            "strategy; the pacer yields (default: busy-spin for shared memory, yield for TCP latency, block " +
+            "for TCP throughput).")
     private String idle;
 
     @Option(names = "--jvm-flags", paramLabel = "FLAGS", defaultValue = SideLauncher.DEFAULT_JVM_FLAGS,
@@ -141,7 +153,7 @@ public final class BenchCommand implements Callable<Integer>
         final Scenario scenario = parse(() -> Scenario.fromCliName(scenarioName));
         final Contender peer = peerName == null ? null : parse(() -> peer(peerName));
         final Pinning pinning = pinName != null ? parse(() -> Pinning.fromCliName(pinName)) :
-            scenario.isLatency() ? Pinning.SAME : Pinning.SPLIT;
+            scenario.defaultPinning();
         validate(scenario, peer);
 
         final CpuAffinity affinity = CpuAffinity.probe();
@@ -206,9 +218,14 @@ public final class BenchCommand implements Callable<Integer>
         {
             throw usage("invalid --warmup: warmupS=" + warmupS + " (expected 0 to 3600)");
         }
+        if (peer != null && !peer.supports(scenario))
+        {
+            throw usage("peer does not run this scenario: scenario=" + scenario.cliName() + ", peer=" +
+                peer.cliName() + " (expected " + Contender.peerNames(scenario) + ")");
+        }
         if (idle == null)
         {
-            idle = scenario.isLatency() ? "yield" : Waiting.BLOCK;
+            idle = scenario.defaultIdle();
         }
         parse(() -> Waiting.idleStrategy(idle));
         if (SideLauncher.splitFlags(jvmFlags).stream().anyMatch(flag -> !flag.startsWith("-")))
@@ -274,10 +291,34 @@ public final class BenchCommand implements Callable<Integer>
         }
         settings.put("warmupS", warmups);
         settings.put("pin", pinning);
-        settings.put("idle", idle + " (conduit poll loops, pacer; peers block in I/O)");
-        settings.put("jvmFlags", String.join(" ", launcher.jvmFlags()));
+        settings.put("idle", idle + idleOfPeers(scenario));
+        settings.put("jvmFlags", jvmFlags(peer, launcher));
+        if (peer != null && peer.needsMediaDriver() && !"conduit".equals(only))
+        {
+            settings.put("driver", peer.cliName() + ": " + AeronDriverMain.describe());
+        }
         settings.put("machine", MachineInfo.describe());
         return settings;
+    }
+
+    private String idleOfPeers(final Scenario scenario)
+    {
+        if (scenario.transport() == Scenario.Transport.SHM)
+        {
+            return " (conduit poll loops and URI ?idle=, pacer; aeron-ipc Agrona's of that name; raw-shm spins)";
+        }
+        return " (conduit poll loops, pacer; peers block in I/O)";
+    }
+
+    private Map<String, Object> jvmFlags(final Contender peer, final SideLauncher launcher)
+    {
+        final Map<String, Object> flags = new LinkedHashMap<>();
+        flags.put(Contender.CONDUIT.cliName(), String.join(" ", launcher.jvmFlags(Contender.CONDUIT)));
+        if (peer != null)
+        {
+            flags.put(peer.cliName(), String.join(" ", launcher.jvmFlags(peer)));
+        }
+        return flags;
     }
 
     private void writeHistograms(

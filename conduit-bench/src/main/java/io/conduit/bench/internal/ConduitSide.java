@@ -15,14 +15,20 @@ import io.conduit.Publication;
 import io.conduit.Subscription;
 
 /**
- * Conduit through its public API only. Subscriptions listen on an ephemeral port and publications connect, so
- * ping-pong uses one endpoint per direction: the ponger listens for pings, the pinger for pongs. Both sides poll
- * on their own thread with the workload's idle strategy, which is also Conduit's for its own threads.
+ * Conduit through its public API only. Both sides poll on their own thread with the workload's idle strategy,
+ * which is also Conduit's for its own threads.
+ * <p>
+ * Over TCP subscriptions listen on an ephemeral port and publications connect, so ping-pong uses one endpoint
+ * per direction: the ponger listens for pings, the pinger for pongs. Over shared memory both sides open one
+ * endpoint named for the run, {@code shm:<run>?idle=<idle>}, pings on one stream and pongs on the next; only the
+ * URI differs.
  */
 final class ConduitSide implements Side
 {
     /** Stream id used by every scenario. */
     static final int STREAM_ID = 1001;
+    /** Stream of the pongs when both directions share one endpoint (shared memory). */
+    static final int PONG_STREAM_ID = STREAM_ID + 1;
     private static final long CONNECT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
     private static final int POLL_LIMIT = 256;
 
@@ -31,14 +37,19 @@ final class ConduitSide implements Side
     {
         final IdleStrategy idle = Waiting.idleStrategy(workload.idle());
         final boolean block = Waiting.isBlocking(workload.idle());
+        final boolean shm = workload.scenario().transport() == Scenario.Transport.SHM;
         try (Conduit conduit = launch(workload);
-            Publication publication = conduit.addPublication(uri(workload.connectPort()), STREAM_ID))
+            Publication publication = conduit.addPublication(uri(workload, workload.connectPort()), STREAM_ID))
         {
             if (workload.scenario().isLatency())
             {
-                try (Subscription pongs = conduit.addSubscription(uri(0), STREAM_ID))
+                try (Subscription pongs =
+                    conduit.addSubscription(subscriptionUri(workload), shm ? PONG_STREAM_ID : STREAM_ID))
                 {
-                    channel.announcePort(pongs.endpoint().port());
+                    if (!shm)
+                    {
+                        channel.announcePort(pongs.endpoint().port());
+                    }
                     awaitConnected(() -> publication.isConnected() && pongs.isConnected(), idle, "ping-pong");
                     ping(workload, channel, publication, pongs, idle, block);
                     SideMain.awaitRelease(channel);
@@ -58,14 +69,17 @@ final class ConduitSide implements Side
     {
         final IdleStrategy idle = Waiting.idleStrategy(workload.idle());
         final boolean block = Waiting.isBlocking(workload.idle());
+        final boolean shm = workload.scenario().transport() == Scenario.Transport.SHM;
         try (Conduit conduit = launch(workload);
-            Subscription subscription = conduit.addSubscription(uri(0), STREAM_ID))
+            Subscription subscription = conduit.addSubscription(subscriptionUri(workload), STREAM_ID))
         {
-            channel.announcePort(subscription.endpoint().port());
+            channel.announcePort(shm ? 0 : subscription.endpoint().port());
             if (workload.scenario().isLatency())
             {
-                final int pingerPort = channel.awaitPeerPort(TimeUnit.NANOSECONDS.toMillis(CONNECT_TIMEOUT_NS));
-                try (Publication pongs = conduit.addPublication(uri(pingerPort), STREAM_ID))
+                final int pingerPort = shm ? 0 :
+                    channel.awaitPeerPort(TimeUnit.NANOSECONDS.toMillis(CONNECT_TIMEOUT_NS));
+                try (Publication pongs =
+                    conduit.addPublication(uri(workload, pingerPort), shm ? PONG_STREAM_ID : STREAM_ID))
                 {
                     pong(subscription, pongs, idle, block);
                     SideMain.awaitRelease(channel);
@@ -79,14 +93,45 @@ final class ConduitSide implements Side
         }
     }
 
+    /**
+     * Over shared memory the data path is the bench's own polling thread; Conduit's background threads keep
+     * their default (back-off) so that they do not spin on the CPU that side is pinned to.
+     */
     private static Conduit launch(final Workload workload)
     {
+        if (workload.scenario().transport() == Scenario.Transport.SHM)
+        {
+            return Conduit.launch(new Conduit.Context());
+        }
         return Conduit.launch(new Conduit.Context().idleStrategy(Waiting.idleStrategy(workload.idle()).toString()));
     }
 
-    private static String uri(final int port)
+    /**
+     * @param workload of the run.
+     * @param port     to connect to; unused over shared memory.
+     * @return the URI a publication opens.
+     */
+    static String uri(final Workload workload, final int port)
     {
+        if (workload.scenario().transport() == Scenario.Transport.SHM)
+        {
+            return "shm:" + workload.runName();
+        }
         return "tcp://127.0.0.1:" + port;
+    }
+
+    /**
+     * @param workload of the run.
+     * @return the URI a subscription opens: an ephemeral port over TCP; over shared memory the run's endpoint
+     * with the idle strategy of its blocking poll (the transport's default when polls block).
+     */
+    static String subscriptionUri(final Workload workload)
+    {
+        if (workload.scenario().transport() == Scenario.Transport.SHM && !Waiting.isBlocking(workload.idle()))
+        {
+            return uri(workload, 0) + "?idle=" + workload.idle();
+        }
+        return uri(workload, 0);
     }
 
     private static void awaitConnected(final BooleanSupplier connected, final IdleStrategy idle, final String what)
