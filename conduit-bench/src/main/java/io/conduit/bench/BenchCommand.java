@@ -6,7 +6,9 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -108,6 +110,12 @@ public final class BenchCommand implements Callable<Integer>
             "raw-shm, 20 for jeromq).")
     private Double warmupS;
 
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
+        description = "Run Conduit and the peer alternately N times, each round with its own processes, " +
+            "warm-up and measurement, and combine each one's rounds (histograms added; all messages over all " +
+            "time), so that both meet the same noise on a shared machine (default: ${DEFAULT-VALUE}).")
+    private int rounds;
+
     @Option(names = "--pin", paramLabel = "same|split|none",
         description = "taskset pinning of the two processes: both on one CPU, one each, or unpinned " +
             "(default: split for shared memory and throughput, same for TCP latency).")
@@ -167,17 +175,20 @@ public final class BenchCommand implements Callable<Integer>
         final BenchRunner runner = new BenchRunner(launcher, noProgress ? ProgressBar.none() : ProgressBar.onStderr());
 
         final Map<String, Object> settings = settings(scenario, peer, affinity.describe(pinning), launcher);
-        ContenderResult conduitResult = null;
-        ContenderResult peerResult = null;
+        final List<ContenderResult> conduitRounds = new ArrayList<>();
+        final List<ContenderResult> peerRounds = new ArrayList<>();
         try
         {
-            if (!"peer".equals(only))
+            for (int round = 0; round < rounds; round++)
             {
-                conduitResult = runner.run(workload(scenario, Contender.CONDUIT));
-            }
-            if (peer != null && !"conduit".equals(only))
-            {
-                peerResult = runner.run(workload(scenario, peer));
+                if (!"peer".equals(only))
+                {
+                    conduitRounds.add(runner.run(workload(scenario, Contender.CONDUIT)));
+                }
+                if (peer != null && !"conduit".equals(only))
+                {
+                    peerRounds.add(runner.run(workload(scenario, peer)));
+                }
             }
         }
         catch (final IllegalStateException ex)
@@ -186,6 +197,9 @@ public final class BenchCommand implements Callable<Integer>
             err.flush();
             return 1;
         }
+        final ContenderResult conduitResult =
+            conduitRounds.isEmpty() ? null : ContenderResult.combine(conduitRounds, sizeBytes);
+        final ContenderResult peerResult = peerRounds.isEmpty() ? null : ContenderResult.combine(peerRounds, sizeBytes);
         writeHistograms(scenario, conduitResult, peerResult);
         final BenchReport report = new BenchReport(scenario, settings, peer, conduitResult, peerResult);
         final PrintWriter out = spec.commandLine().getOut();
@@ -209,6 +223,10 @@ public final class BenchCommand implements Callable<Integer>
         if (rate != null && (rate < 1 || rate > 1_000_000))
         {
             throw usage("invalid --rate: rate=" + rate + " (expected 1 to 1000000 messages per second)");
+        }
+        if (rounds < 1 || rounds > 100)
+        {
+            throw usage("invalid --rounds: rounds=" + rounds + " (expected 1 to 100)");
         }
         if (!(durationS > 0 && durationS <= 3600))
         {
@@ -280,6 +298,10 @@ public final class BenchCommand implements Callable<Integer>
         settings.put("sizeBytes", sizeBytes);
         settings.put("ratePerSec", scenario.isLatency() ? (rate == null ? DEFAULT_RATE : rate) : "unpaced");
         settings.put("durationS", durationS);
+        if (rounds > 1)
+        {
+            settings.put("rounds", rounds + " (alternating; figures combine every round)");
+        }
         final Map<String, Object> warmups = new LinkedHashMap<>();
         if (!"peer".equals(only))
         {

@@ -134,6 +134,8 @@ public final class BenchReport
             }
             out.append(nl);
         }
+        roundsLine(out, Contender.CONDUIT, conduit);
+        roundsLine(out, peer, peerResult);
         final Double ratio = ratio();
         if (ratio != null)
         {
@@ -161,6 +163,15 @@ public final class BenchReport
             out.append(String.format(Locale.ROOT, " %12s", value == null ? "-" : value));
         }
         out.append(System.lineSeparator());
+    }
+
+    private void roundsLine(final StringBuilder out, final Contender contender, final ContenderResult result)
+    {
+        if (result != null && result.figures().get("roundHeadlines") != null)
+        {
+            out.append(String.format(Locale.ROOT, "  %s %s by round: %s%n", contender.cliName(),
+                scenario.isLatency() ? "p50 us" : "msgs/s", result.figures().get("roundHeadlines")));
+        }
     }
 
     private static String describe(final Object value)

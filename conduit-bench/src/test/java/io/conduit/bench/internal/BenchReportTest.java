@@ -1,6 +1,7 @@
 package io.conduit.bench.internal;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -98,6 +99,32 @@ class BenchReportTest
             .containsExactly(entry("msgsPerSec", 1.5), entry("mbPerSec", 1.5));
         assertThat(new BenchReport(Scenario.SHM_THROUGHPUT, Map.of(), Contender.RAW_SHM, conduit, null).ratios())
             .isEmpty();
+    }
+
+    @Test
+    void shouldCombineRoundsByAddingHistogramsAndAllMessagesOverAllTime()
+    {
+        final ContenderResult fast =
+            ContenderResult.of(Scenario.SHM_PINGPONG, Contender.CONDUIT, 32, pingerResult(1, 100), Map.of());
+        final ContenderResult slow =
+            ContenderResult.of(Scenario.SHM_PINGPONG, Contender.CONDUIT, 32, pingerResult(901, 1000), Map.of());
+
+        final ContenderResult combined = ContenderResult.combine(List.of(fast, slow), 32);
+
+        assertThat(combined.histogram().getTotalCount()).isEqualTo(200);
+        assertThat((Double)combined.figures().get("maxUs")).isCloseTo(1000, within(1.0));
+        assertThat((Double)combined.figures().get("p50Us")).isCloseTo(100, within(1.0));
+        assertThat(combined.figures()).containsEntry("messages", 200L).containsEntry("msgsPerSec", 100L)
+            .containsEntry("rounds", 2).containsEntry("roundHeadlines", List.of(fast.headline(), slow.headline()));
+
+        final ContenderResult streamed = ContenderResult.combine(List.of(
+            ContenderResult.of(Scenario.SHM_THROUGHPUT, Contender.CONDUIT, 64, receiverResult(100, 100),
+                Map.of("sent", 100L)),
+            ContenderResult.of(Scenario.SHM_THROUGHPUT, Contender.CONDUIT, 64, receiverResult(300, 300),
+                Map.of("sent", 300L))), 64);
+        assertThat(streamed.figures()).containsEntry("msgsPerSec", 200L).containsEntry("sent", 400L)
+            .containsEntry("verified", true);
+        assertThat(ContenderResult.combine(List.of(fast), 32)).isSameAs(fast);
     }
 
     @Test
