@@ -98,7 +98,8 @@ public final class BenchCommand implements Callable<Integer>
     private int sizeBytes;
 
     @Option(names = "--rate", paramLabel = "R",
-        description = "Messages per second of a latency scenario (default: " + DEFAULT_RATE + ").")
+        description = "Messages per second of a latency scenario (default: " + DEFAULT_RATE + " over TCP, " +
+            Scenario.SHM_RATE_PER_SEC + " over shared memory).")
     private Integer rate;
 
     @Option(names = "--duration", paramLabel = "S", defaultValue = "10",
@@ -273,7 +274,7 @@ public final class BenchCommand implements Callable<Integer>
 
     private Workload workload(final Scenario scenario, final Contender contender)
     {
-        final int ratePerSec = scenario.isLatency() ? (rate == null ? DEFAULT_RATE : rate) : 0;
+        final int ratePerSec = scenario.isLatency() ? (rate == null ? scenario.defaultRatePerSec(DEFAULT_RATE) : rate) : 0;
         return new Workload(scenario, contender, false, sizeBytes, ratePerSec, toNanos(warmupS(contender)),
             toNanos(durationS), idle, 0);
     }
@@ -296,7 +297,7 @@ public final class BenchCommand implements Callable<Integer>
     {
         final Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("sizeBytes", sizeBytes);
-        settings.put("ratePerSec", scenario.isLatency() ? (rate == null ? DEFAULT_RATE : rate) : "unpaced");
+        settings.put("ratePerSec", scenario.isLatency() ? (rate == null ? scenario.defaultRatePerSec(DEFAULT_RATE) : rate) : "unpaced");
         settings.put("durationS", durationS);
         if (rounds > 1)
         {

@@ -46,6 +46,9 @@ public enum Scenario
         SHM
     }
 
+    /** Default send rate of shared-memory latency scenarios, in messages per second. */
+    public static final int SHM_RATE_PER_SEC = 10_000;
+
     private final String cliName;
     private final boolean latency;
     private final Transport transport;
@@ -90,6 +93,17 @@ public enum Scenario
     public Pinning defaultPinning()
     {
         return transport == Transport.SHM || !latency ? Pinning.SPLIT : Pinning.SAME;
+    }
+
+    /**
+     * @param tcpRatePerSec the default rate of TCP latency scenarios.
+     * @return the send rate of a latency scenario when none is given: over shared memory a round trip takes about
+     * a microsecond, so 10,000/s leaves 100 us per message and warms the JIT up (C2 compiles a handler after
+     * about 10,000 calls) within a second.
+     */
+    public int defaultRatePerSec(final int tcpRatePerSec)
+    {
+        return transport == Transport.SHM ? SHM_RATE_PER_SEC : tcpRatePerSec;
     }
 
     /**

@@ -25,6 +25,8 @@ class ScenarioTest
         assertThat(Scenario.TCP_PINGPONG.defaultIdle()).isEqualTo("yield");
         assertThat(Scenario.TCP_THROUGHPUT.defaultPinning()).isEqualTo(Pinning.SPLIT);
         assertThat(Scenario.TCP_THROUGHPUT.defaultIdle()).isEqualTo("block");
+        assertThat(Scenario.SHM_PINGPONG.defaultRatePerSec(2000)).isEqualTo(10_000);
+        assertThat(Scenario.TCP_PINGPONG.defaultRatePerSec(2000)).isEqualTo(2000);
     }
 
     @Test
