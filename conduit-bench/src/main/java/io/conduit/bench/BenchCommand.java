@@ -274,9 +274,14 @@ public final class BenchCommand implements Callable<Integer>
 
     private Workload workload(final Scenario scenario, final Contender contender)
     {
-        final int ratePerSec = scenario.isLatency() ? (rate == null ? scenario.defaultRatePerSec(DEFAULT_RATE) : rate) : 0;
+        final int ratePerSec = scenario.isLatency() ? ratePerSec(scenario) : 0;
         return new Workload(scenario, contender, false, sizeBytes, ratePerSec, toNanos(warmupS(contender)),
             toNanos(durationS), idle, 0);
+    }
+
+    private int ratePerSec(final Scenario scenario)
+    {
+        return rate == null ? scenario.defaultRatePerSec(DEFAULT_RATE) : rate;
     }
 
     private double warmupS(final Contender contender)
@@ -297,7 +302,7 @@ public final class BenchCommand implements Callable<Integer>
     {
         final Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("sizeBytes", sizeBytes);
-        settings.put("ratePerSec", scenario.isLatency() ? (rate == null ? scenario.defaultRatePerSec(DEFAULT_RATE) : rate) : "unpaced");
+        settings.put("ratePerSec", scenario.isLatency() ? ratePerSec(scenario) : "unpaced");
         settings.put("durationS", durationS);
         if (rounds > 1)
         {
