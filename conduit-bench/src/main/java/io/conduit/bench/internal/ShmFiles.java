@@ -76,8 +76,9 @@ final class ShmFiles
     {
         final Set<StandardOpenOption> options =
             EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        final boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-        try (FileChannel channel = posix ? FileChannel.open(file, options, OWNER_ONLY) : FileChannel.open(file, options))
+        final FileAttribute<?>[] attributes = FileSystems.getDefault().supportedFileAttributeViews().contains("posix") ?
+            new FileAttribute<?>[] {OWNER_ONLY} : new FileAttribute<?>[0];
+        try (FileChannel channel = FileChannel.open(file, options, attributes))
         {
             final MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, lengthBytes);
             buffer.order(ByteOrder.LITTLE_ENDIAN);
