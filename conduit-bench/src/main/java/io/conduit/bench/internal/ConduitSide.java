@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import io.conduit.Conduit;
+import io.conduit.Counter;
 import io.conduit.Header;
 import io.conduit.IdleStrategy;
 import io.conduit.MessageHandler;
@@ -179,6 +180,12 @@ final class ConduitSide implements Side
                 idle.reset();
                 return echoed[0];
             }
+
+            @Override
+            public Map<String, Object> counters()
+            {
+                return ConduitSide.counters(publication, pongs);
+            }
         };
         new PingerLoop(workload, client, idle).run(channel);
     }
@@ -251,7 +258,25 @@ final class ConduitSide implements Side
             poll(subscription, onMessage, POLL_LIMIT, idle, block);
             meter.tick(System.nanoTime());
         }
-        channel.result(meter.result());
+        final Map<String, Object> result = meter.result();
+        result.put("counters", counters(null, subscription));
+        channel.result(result);
+    }
+
+    /**
+     * @return what went wrong on the way, if anything: back-pressure, messages lost, evictions, errors.
+     */
+    private static Map<String, Object> counters(final Publication publication, final Subscription subscription)
+    {
+        final Map<String, Object> counters = new LinkedHashMap<>();
+        if (publication != null)
+        {
+            counters.put("backPressured", publication.counters().get(Counter.BACK_PRESSURED));
+        }
+        counters.put("messagesLost", subscription.counters().get(Counter.MESSAGES_LOST));
+        counters.put("evictions", subscription.counters().get(Counter.EVICTIONS));
+        counters.put("protocolErrors", subscription.counters().get(Counter.PROTOCOL_ERRORS));
+        return counters;
     }
 
     /**

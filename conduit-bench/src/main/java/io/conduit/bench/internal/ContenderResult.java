@@ -67,6 +67,10 @@ public final class ContenderResult
         final long elapsedNs = number(measured, "elapsedNs").longValue();
         final Map<String, Object> figures = latencyFigures(
             histogram, messages, number(measured, "lateAtEnd").longValue(), elapsedNs, sizeBytes);
+        if (measured.get("counters") != null)
+        {
+            figures.put("counters", measured.get("counters"));
+        }
         return new ContenderResult(scenario, contender, histogram, figures);
     }
 
@@ -177,6 +181,10 @@ public final class ContenderResult
         if (other.containsKey("backPressured"))
         {
             figures.put("backPressured", number(other, "backPressured").longValue());
+        }
+        if (measured.get("counters") != null)
+        {
+            figures.put("counters", measured.get("counters"));
         }
         return new ContenderResult(scenario, contender, null, figures);
     }

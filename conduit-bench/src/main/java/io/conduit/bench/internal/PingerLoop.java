@@ -71,6 +71,11 @@ final class PingerLoop
         result.put("lateAtEnd", late);
         result.put("elapsedNs", elapsedNs);
         result.put("histogram", encode(histogram));
+        final Map<String, Object> counters = client.counters();
+        if (!counters.isEmpty())
+        {
+            result.put("counters", counters);
+        }
         channel.result(result);
     }
 
