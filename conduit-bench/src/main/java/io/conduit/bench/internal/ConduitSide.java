@@ -32,6 +32,9 @@ final class ConduitSide implements Side
     static final int PONG_STREAM_ID = STREAM_ID + 1;
     private static final long CONNECT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
     private static final int POLL_LIMIT = 256;
+    /** A round trip that takes this long lost a message: the pinger fails rather than wait for the watchdog. */
+    private static final long PONG_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+    private static final int PONG_CHECK_MASK = 0xFFF;
 
     @Override
     public void runInitiator(final Workload workload, final SideChannel channel) throws Exception
@@ -173,9 +176,23 @@ final class ConduitSide implements Side
             @Override
             public long awaitPong()
             {
+                int polls = 0;
+                long deadlineNs = 0;
                 while (poll(pongs, onPong, 1, idle, block) == 0)
                 {
-                    // Wait for the echo.
+                    if ((++polls & PONG_CHECK_MASK) == 0)
+                    {
+                        final long nowNs = System.nanoTime();
+                        if (deadlineNs == 0)
+                        {
+                            deadlineNs = nowNs + PONG_TIMEOUT_NS;
+                        }
+                        else if (nowNs - deadlineNs >= 0)
+                        {
+                            throw new IllegalStateException("no pong in time, a message was lost: timeoutMs=" +
+                                TimeUnit.NANOSECONDS.toMillis(PONG_TIMEOUT_NS) + ", counters=" + counters());
+                        }
+                    }
                 }
                 idle.reset();
                 return echoed[0];
