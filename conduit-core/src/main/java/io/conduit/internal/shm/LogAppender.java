@@ -106,9 +106,17 @@ public final class LogAppender
             padding = required > capacity - ringOffset ? capacity - ringOffset : 0;
             final long claimEnd = tail + padding + required;
             final long requiredLimit = LogCleaner.requiredLimit(claimEnd);
-            if (requiredLimit > log.cleanLimitAcquire() && !cleaner.tryClean(requiredLimit))
+            if (requiredLimit > log.cleanLimitAcquire())
             {
-                return refuse();
+                if (!cleaner.tryClean(requiredLimit))
+                {
+                    return refuse();
+                }
+                if (cleaner.subscribers() <= 0)
+                {
+                    // Cleaning evicted the last subscriber.
+                    return Publication.NOT_CONNECTED;
+                }
             }
             // The claim is recorded before it is made, so a process that dies holding it can be unblocked.
             log.longRelease(slot + SLOT_POSITION_OFFSET, tail);
