@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Each shared-memory peer's two sides (and Aeron's media driver) run briefly in their own processes, and leave
- * no file behind.
+ * Each shared-memory system's two sides (and Aeron's media driver) run briefly in their own processes, and the
+ * peers leave no file behind.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ShmPeersTest
@@ -72,6 +72,17 @@ class ShmPeersTest
         final ContenderResult result = run(brief(Scenario.SHM_THROUGHPUT, Contender.AERON_IPC, 4096));
 
         assertThat(result.figures()).containsEntry("verified", true);
+    }
+
+    @Test
+    void shouldPingPongAndStreamConduitOverSharedMemoryWithNothingLost() throws Exception
+    {
+        final ContenderResult pingPong = run(brief(Scenario.SHM_PINGPONG, Contender.CONDUIT, 32));
+        final ContenderResult stream = run(brief(Scenario.SHM_THROUGHPUT, Contender.CONDUIT, 4096));
+
+        assertThat((Long)pingPong.figures().get("messages")).isPositive();
+        assertThat(pingPong.figures().get("counters")).asString().contains("evictions=0");
+        assertThat(stream.figures()).containsEntry("verified", true);
     }
 
     @Test
