@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
+import io.conduit.BusySpinIdleStrategy;
 import io.conduit.bench.internal.AeronDriverMain;
 import io.conduit.bench.internal.BenchReport;
 import io.conduit.bench.internal.BenchRunner;
@@ -176,6 +177,14 @@ public final class BenchCommand implements Callable<Integer>
         final BenchRunner runner = new BenchRunner(launcher, noProgress ? ProgressBar.none() : ProgressBar.onStderr());
 
         final Map<String, Object> settings = settings(scenario, peer, affinity.describe(pinning), launcher);
+        final String busy = BusySpinIdleStrategy.NAME.equals(idle) ? MachineInfo.busyWarning(
+            (Double)((Map<?, ?>)settings.get("machine")).get("loadAverage"),
+            Runtime.getRuntime().availableProcessors(), 2) : null;
+        if (busy != null)
+        {
+            err.println("conduit bench: " + busy);
+            err.flush();
+        }
         final List<ContenderResult> conduitRounds = new ArrayList<>();
         final List<ContenderResult> peerRounds = new ArrayList<>();
         try

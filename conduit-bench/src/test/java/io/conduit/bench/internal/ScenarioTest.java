@@ -65,6 +65,15 @@ class ScenarioTest
     }
 
     @Test
+    void shouldWarnWhenOtherWorkLeavesTheSpinnersLessThanACpuEach()
+    {
+        assertThat(MachineInfo.busyWarning(0.3, 2, 2)).isNull();
+        assertThat(MachineInfo.busyWarning(null, 2, 2)).isNull();
+        assertThat(MachineInfo.busyWarning(3.5, 8, 2)).isNull();
+        assertThat(MachineInfo.busyWarning(7.2, 2, 2)).startsWith("machine busy: loadAverage=7.2, cores=2");
+    }
+
+    @Test
     void shouldSizeTheRawRingInPowerOfTwoSlotsOfAlignedMessages()
     {
         assertThat(RawShmSide.ringSlotBytes(32)).isEqualTo(32);
