@@ -23,6 +23,12 @@ public final class TlsContexts
     {
     }
 
+    /**
+     * @param context with a key pair or key manager factory, optional trust, and whether clients must present a
+     *                certificate.
+     * @return a TLS 1.3 server context.
+     * @throws ConduitException with {@link ErrorCode#TLS_HANDSHAKE_FAILED} when the settings are unusable.
+     */
     public static SslContext forListener(final Conduit.Context context)
     {
         try
@@ -57,6 +63,11 @@ public final class TlsContexts
         }
     }
 
+    /**
+     * @param context with optional trust and an optional key pair for mutual TLS.
+     * @return a TLS 1.3 client context.
+     * @throws ConduitException with {@link ErrorCode#TLS_HANDSHAKE_FAILED} when the settings are unusable.
+     */
     public static SslContext forConnector(final Conduit.Context context)
     {
         try
