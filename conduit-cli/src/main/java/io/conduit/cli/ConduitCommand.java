@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
         PubCommand.class,
         SubCommand.class,
         BenchCommand.class,
+        StatCommand.class,
         DemoPeerCommand.class,
         CommandLine.HelpCommand.class
     })

@@ -7,6 +7,12 @@ import java.util.List;
  */
 final class Mechanisms
 {
+    /**
+     * Shared memory between two processes; the subscriber yields rather than parks when idle, as a latency-minded
+     * user would configure it. The log name is unique to this demo run.
+     */
+    static final MessagingMechanism SHM = MessagingMechanism.betweenProcesses(
+        "shm", "shm:conduit-demo-" + ProcessHandle.current().pid() + "?idle=yield", false);
     /** TCP on loopback between two processes. */
     static final MessagingMechanism TCP = MessagingMechanism.betweenProcesses("tcp", "tcp://127.0.0.1:0", false);
     /** TCP with TLS 1.3 on loopback between two processes, with a throwaway self-signed certificate. */
@@ -15,7 +21,7 @@ final class Mechanisms
     /** Two threads of one process, for reference. */
     static final MessagingMechanism INPROC = MessagingMechanism.withinProcess("inproc", "inproc:conduit-demo");
 
-    private static final List<MessagingMechanism> MESSAGING = List.of(TCP, TCP_TLS, INPROC);
+    private static final List<MessagingMechanism> MESSAGING = List.of(SHM, TCP, TCP_TLS, INPROC);
 
     private Mechanisms()
     {
