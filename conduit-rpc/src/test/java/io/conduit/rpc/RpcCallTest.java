@@ -352,7 +352,7 @@ class RpcCallTest
         {
             calls.add(proxy.greet("n" + i));
         }
-        CompletableFuture.allOf(calls.toArray(new CompletableFuture[0])).get();
+        CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0])).get();
         assertThatThrownBy(() -> proxy.fail("x")).isInstanceOf(RpcException.class);
 
         final MethodMetrics greet = server.metrics().method("test.Service", "greet");
