@@ -37,6 +37,7 @@ class RpcProcessTest
 {
     static final Pattern READY = Pattern.compile("^READY endpoint=(\\S+)");
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final long HEARTBEAT_TIMEOUT_MS = 1_000;
 
     @RegisterExtension
     final JavaProcesses processes = new JavaProcesses();
@@ -95,6 +96,39 @@ class RpcProcessTest
             ex -> assertThat(ex.status()).isEqualTo(Status.UNAVAILABLE));
         assertThat(failedMs).as("promptly (shm: within its 1 s liveness timeout), not at the 30 s deadline")
             .isLessThan(3_000);
+    }
+
+    @Test
+    void shouldFailCallWithUnavailableWithinHeartbeatTimeoutWhenServerFreezes() throws Exception
+    {
+        final JavaProcess server = processes.start("frozen", List.of("-Dconduit.heartbeat.interval.ms=100"),
+            WorkServerMain.class, "tcp://127.0.0.1:0", "frozen");
+        final String endpoint = server.awaitLine(READY, START_TIMEOUT).group(1);
+        final Conduit watchful = Conduit.launch(new Conduit.Context()
+            .heartbeatIntervalMs(100)
+            .heartbeatTimeoutMs(HEARTBEAT_TIMEOUT_MS));
+        final WorkService work = client(RpcClient.builder(watchful).endpoint(endpoint)).proxy(WorkService.class);
+        final CompletableFuture<String> call = work.hang("frozen");
+        server.awaitLine(Pattern.compile("^HANGING"), START_TIMEOUT);
+
+        server.suspend();
+        final long frozenNs = System.nanoTime();
+        final Throwable error;
+        try
+        {
+            error = catchCause(call);
+        }
+        finally
+        {
+            server.resume();
+            watchful.close();
+        }
+
+        final long failedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - frozenNs);
+        System.out.printf("call to frozen server failed after %d ms%n", failedMs);
+        assertThat(error).isInstanceOfSatisfying(RpcException.class,
+            ex -> assertThat(ex.status()).isEqualTo(Status.UNAVAILABLE));
+        assertThat(failedMs).isBetween(HEARTBEAT_TIMEOUT_MS / 2, HEARTBEAT_TIMEOUT_MS + 2_000);
     }
 
     @Test
