@@ -73,11 +73,6 @@ final class StreamPoller implements AutoCloseable
         }
     }
 
-    boolean isPollerThread()
-    {
-        return Thread.currentThread() == thread;
-    }
-
     @Override
     public void close()
     {
