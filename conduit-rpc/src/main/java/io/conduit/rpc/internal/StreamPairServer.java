@@ -48,7 +48,7 @@ final class StreamPairServer implements AutoCloseable
         this.listener = listener;
         this.subscription = conduit.addSubscription(endpoint.toString(), REQUEST_STREAM);
         this.poller = new StreamPoller(endpoint, subscription, this::onMessage, this::checkClients,
-            "conduit-rpc-server-" + endpoint.name());
+            this::closeClients, "conduit-rpc-server-" + endpoint.name());
     }
 
     private void onMessage(final ByteBuffer buffer, final int offset, final int length, final Header header)
@@ -95,13 +95,18 @@ final class StreamPairServer implements AutoCloseable
         }
     }
 
+    private void closeClients()
+    {
+        clients.values().forEach(ReplyConnection::close);
+        clients.clear();
+    }
+
     @Override
     public void close()
     {
         poller.close();
         subscription.close();
-        clients.values().forEach(ReplyConnection::close);
-        clients.clear();
+        closeClients();
     }
 
     private final class ReplyConnection extends RpcConnection
