@@ -43,6 +43,8 @@ import java.util.Map;
  * REQUEST_N (type 5): client to server, more stream items wanted:
  *  |                 N (64 bits)                                   | 16
  * HEARTBEAT (type 6): either way on TCP after an idle interval; call id 0, no body.
+ * GOAWAY (type 7): server to client over Conduit streams when the server skipped requests (its subscription was
+ *                  evicted); the client fails its calls in flight with UNAVAILABLE and reconnects. No body.
  * </pre>
  * A frame shorter than its type needs, with a length field that disagrees with the bytes received, an unknown
  * type, or lengths that run past its end is malformed: it closes the connection it came on.
@@ -92,6 +94,8 @@ public final class RpcFrameDescriptor
     public static final byte TYPE_REQUEST_N = 5;
     /** Either side is alive; TCP only, answered by nothing. */
     public static final byte TYPE_HEARTBEAT = 6;
+    /** Server to client over Conduit streams: requests may have been lost, fail the calls in flight. */
+    public static final byte TYPE_GOAWAY = 7;
 
     /** Longest method name or metadata string, in bytes. */
     public static final int MAX_STRING_LENGTH = 0xFFFF;
@@ -189,6 +193,17 @@ public final class RpcFrameDescriptor
     static int encodeHeartbeat(final FrameBuffer out)
     {
         header(out.reset(HEADER_LENGTH), HEADER_LENGTH, TYPE_HEARTBEAT, 0, 0L);
+        return HEADER_LENGTH;
+    }
+
+    /**
+     * Write a GOAWAY frame.
+     *
+     * @return the frame's length.
+     */
+    static int encodeGoAway(final FrameBuffer out)
+    {
+        header(out.reset(HEADER_LENGTH), HEADER_LENGTH, TYPE_GOAWAY, 0, 0L);
         return HEADER_LENGTH;
     }
 

@@ -20,7 +20,8 @@ import io.conduit.Subscription;
  * replies on a stream of its own, chosen at random (a stream another client also chose would show it replies to
  * call ids it does not know, which it ignores). Ready once the request publication is connected; closed, and
  * its calls failed with {@code UNAVAILABLE}, when that connection drops (the server went away) or when this
- * side's reply subscription was evicted and skipped replies (shm, a process starved past the liveness timeout).
+ * side's reply subscription was evicted and skipped replies (shm, a process starved past the liveness timeout),
+ * or when the server says GOAWAY because its request subscription was.
  */
 final class StreamPairClient extends RpcConnection
 {
@@ -72,7 +73,12 @@ final class StreamPairClient extends RpcConnection
     {
         try
         {
-            listener.onFrame(this, frame.wrap(buffer, offset, length));
+            if (frame.wrap(buffer, offset, length).type() == RpcFrameDescriptor.TYPE_GOAWAY)
+            {
+                close();
+                return;
+            }
+            listener.onFrame(this, frame);
         }
         catch (final RuntimeException ex)
         {

@@ -98,15 +98,17 @@ class RpcProcessTest
             .isLessThan(3_000);
     }
 
-    @Test
-    void shouldFailCallWithUnavailableWithinHeartbeatTimeoutWhenServerFreezes() throws Exception
+    @ParameterizedTest
+    @MethodSource("endpoints")
+    void shouldFailCallWithUnavailableWithinHeartbeatTimeoutWhenServerFreezes(final String uri) throws Exception
     {
         final JavaProcess server = processes.start("frozen", List.of("-Dconduit.heartbeat.interval.ms=100"),
-            WorkServerMain.class, "tcp://127.0.0.1:0", "frozen");
+            WorkServerMain.class, uri, "frozen");
         final String endpoint = server.awaitLine(READY, START_TIMEOUT).group(1);
         final Conduit watchful = Conduit.launch(new Conduit.Context()
             .heartbeatIntervalMs(100)
-            .heartbeatTimeoutMs(HEARTBEAT_TIMEOUT_MS));
+            .heartbeatTimeoutMs(HEARTBEAT_TIMEOUT_MS)
+            .shmLivenessTimeoutMs(HEARTBEAT_TIMEOUT_MS));
         final WorkService work = client(RpcClient.builder(watchful).endpoint(endpoint)).proxy(WorkService.class);
         final CompletableFuture<String> call = work.hang("frozen");
         server.awaitLine(Pattern.compile("^HANGING"), START_TIMEOUT);
