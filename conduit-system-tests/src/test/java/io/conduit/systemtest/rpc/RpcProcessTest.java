@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -144,19 +146,27 @@ class RpcProcessTest
             .proxy(WorkService.class);
         awaitBoth(work);
 
-        final List<CompletableFuture<String>> calls = new ArrayList<>();
-        for (int i = 0; i < 10; i++)
+        final ExecutorService callers = Executors.newFixedThreadPool(10);
+        try
         {
-            calls.add(CompletableFuture.supplyAsync(() -> work.slowWhoAmI(1_000)));
-        }
-        first.awaitLine(Pattern.compile("^WORKING name=one"), START_TIMEOUT);
-        first.kill();
+            final List<CompletableFuture<String>> calls = new ArrayList<>();
+            for (int i = 0; i < 10; i++)
+            {
+                calls.add(CompletableFuture.supplyAsync(() -> work.slowWhoAmI(1_000), callers));
+            }
+            first.awaitLine(Pattern.compile("^WORKING name=one"), START_TIMEOUT);
+            first.kill();
 
-        for (final CompletableFuture<String> call : calls)
-        {
-            assertThat(call.get(30, TimeUnit.SECONDS)).isEqualTo("two");
+            for (final CompletableFuture<String> call : calls)
+            {
+                assertThat(call.get(30, TimeUnit.SECONDS)).isEqualTo("two");
+            }
+            assertThat(work.whoAmI()).startsWith("two|");
         }
-        assertThat(work.whoAmI()).startsWith("two|");
+        finally
+        {
+            callers.shutdownNow();
+        }
     }
 
     private static void awaitBoth(final WorkService work)
