@@ -6,11 +6,15 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
+import io.conduit.BusySpinIdleStrategy;
+import io.conduit.bench.internal.AeronDriverMain;
 import io.conduit.bench.internal.BenchReport;
 import io.conduit.bench.internal.BenchRunner;
 import io.conduit.bench.internal.Contender;
@@ -44,8 +48,11 @@ import picocli.CommandLine.Spec;
         "Each side of each system runs in its own JVM. Latency is taken at a fixed send rate from each",
         "message's scheduled send time (coordinated omission corrected); throughput at the receiver.",
         "",
-        "Scenarios: tcp-pingpong (latency; headline p50), tcp-throughput (msgs/s and MB/s).",
-        "Peers: raw-socket (blocking java.net.Socket, the floor), jeromq (REQ/REP, PUSH/PULL).",
+        "Scenarios: tcp-pingpong and shm-pingpong (latency; headline p50), tcp-throughput and",
+        "shm-throughput (msgs/s and MB/s).",
+        "Peers over TCP: raw-socket (blocking java.net.Socket, the floor), jeromq (REQ/REP, PUSH/PULL).",
+        "Peers over shared memory: aeron-ipc (Aeron's aeron:ipc, media driver in a third process),",
+        "raw-shm (a mapped file and plain VarHandles, the floor).",
         "",
         "On a small shared machine compare latency only under the same pinning, and quote ratios",
         "taken in one run: waking a process on another CPU costs tens of microseconds."
@@ -53,7 +60,9 @@ import picocli.CommandLine.Spec;
     footer = {
         "",
         "Idle strategy: Conduit's poll loops use --idle; raw-socket and jeromq block in their I/O calls",
-        "as their authors intend. Latency defaults to yield: with --pin same both processes share one",
+        "as their authors intend; aeron-ipc polls with Agrona's strategy of that name, raw-shm spins.",
+        "Shared memory defaults to busy-spin with --pin split: no kernel on the data path, each side",
+        "spins on a CPU of its own. TCP latency defaults to yield: with --pin same both processes share one",
         "CPU, and a busy-spinning poller would keep its peer off that CPU for a whole scheduler slice",
         "(milliseconds); yield hands the CPU over at once when the peer is runnable. Throughput defaults",
         "to block: a receiving poller that sleeps until woken leaves the CPU to its own event loop. Use",
@@ -61,7 +70,9 @@ import picocli.CommandLine.Spec;
         "",
         "Examples:",
         "  conduit bench tcp-pingpong --vs raw-socket --size 64 --pin same --json",
-        "  conduit bench tcp-throughput --vs jeromq --size 64 --pin split --json"
+        "  conduit bench tcp-throughput --vs jeromq --size 64 --pin split --json",
+        "  conduit bench shm-pingpong --vs aeron-ipc --size 32",
+        "  conduit bench shm-throughput --vs raw-shm --size 4096"
     })
 public final class BenchCommand implements Callable<Integer>
 {
@@ -75,10 +86,12 @@ public final class BenchCommand implements Callable<Integer>
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SCENARIO", description = "tcp-pingpong or tcp-throughput.")
+    @Parameters(index = "0", paramLabel = "SCENARIO",
+        description = "tcp-pingpong, tcp-throughput, shm-pingpong or shm-throughput.")
     private String scenarioName;
 
-    @Option(names = "--vs", paramLabel = "PEER", description = "Also run this peer: raw-socket or jeromq.")
+    @Option(names = "--vs", paramLabel = "PEER",
+        description = "Also run this peer: raw-socket or jeromq over TCP, aeron-ipc or raw-shm over shared memory.")
     private String peerName;
 
     @Option(names = "--size", paramLabel = "BYTES", defaultValue = "64",
@@ -86,7 +99,8 @@ public final class BenchCommand implements Callable<Integer>
     private int sizeBytes;
 
     @Option(names = "--rate", paramLabel = "R",
-        description = "Messages per second of a latency scenario (default: " + DEFAULT_RATE + ").")
+        description = "Messages per second of a latency scenario (default: " + DEFAULT_RATE + " over TCP, " +
+            Scenario.SHM_RATE_PER_SEC + " over shared memory).")
     private Integer rate;
 
     @Option(names = "--duration", paramLabel = "S", defaultValue = "10",
@@ -94,17 +108,25 @@ public final class BenchCommand implements Callable<Integer>
     private double durationS;
 
     @Option(names = "--warmup", paramLabel = "S",
-        description = "Warm-up per system in seconds (default: 5 for conduit and raw-socket, 20 for jeromq).")
+        description = "Warm-up per system in seconds (default: 10 for conduit, 5 for raw-socket, aeron-ipc and " +
+            "raw-shm, 20 for jeromq).")
     private Double warmupS;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
+        description = "Run Conduit and the peer alternately N times, each round with its own processes, " +
+            "warm-up and measurement, and combine each one's rounds (histograms added; all messages over all " +
+            "time), so that both meet the same noise on a shared machine (default: ${DEFAULT-VALUE}).")
+    private int rounds;
 
     @Option(names = "--pin", paramLabel = "same|split|none",
         description = "taskset pinning of the two processes: both on one CPU, one each, or unpinned " +
-            "(default: same for latency, split for throughput).")
+            "(default: split for shared memory and throughput, same for TCP latency).")
     private String pinName;
 
     @Option(names = "--idle", paramLabel = "block|busy-spin|yield|backoff",
         description = "How Conduit's poll loops wait: block (sleep until woken by the transport) or an idle " +
-            "strategy; the pacer yields (default: yield for latency scenarios, block for throughput).")
+            "strategy; the pacer yields (default: busy-spin for shared memory, yield for TCP latency, block " +
+            "for TCP throughput).")
     private String idle;
 
     @Option(names = "--jvm-flags", paramLabel = "FLAGS", defaultValue = SideLauncher.DEFAULT_JVM_FLAGS,
@@ -141,7 +163,7 @@ public final class BenchCommand implements Callable<Integer>
         final Scenario scenario = parse(() -> Scenario.fromCliName(scenarioName));
         final Contender peer = peerName == null ? null : parse(() -> peer(peerName));
         final Pinning pinning = pinName != null ? parse(() -> Pinning.fromCliName(pinName)) :
-            scenario.isLatency() ? Pinning.SAME : Pinning.SPLIT;
+            scenario.defaultPinning();
         validate(scenario, peer);
 
         final CpuAffinity affinity = CpuAffinity.probe();
@@ -155,17 +177,28 @@ public final class BenchCommand implements Callable<Integer>
         final BenchRunner runner = new BenchRunner(launcher, noProgress ? ProgressBar.none() : ProgressBar.onStderr());
 
         final Map<String, Object> settings = settings(scenario, peer, affinity.describe(pinning), launcher);
-        ContenderResult conduitResult = null;
-        ContenderResult peerResult = null;
+        final String busy = BusySpinIdleStrategy.NAME.equals(idle) ? MachineInfo.busyWarning(
+            (Double)((Map<?, ?>)settings.get("machine")).get("loadAverage"),
+            Runtime.getRuntime().availableProcessors(), 2) : null;
+        if (busy != null)
+        {
+            err.println("conduit bench: " + busy);
+            err.flush();
+        }
+        final List<ContenderResult> conduitRounds = new ArrayList<>();
+        final List<ContenderResult> peerRounds = new ArrayList<>();
         try
         {
-            if (!"peer".equals(only))
+            for (int round = 0; round < rounds; round++)
             {
-                conduitResult = runner.run(workload(scenario, Contender.CONDUIT));
-            }
-            if (peer != null && !"conduit".equals(only))
-            {
-                peerResult = runner.run(workload(scenario, peer));
+                if (!"peer".equals(only))
+                {
+                    conduitRounds.add(runner.run(workload(scenario, Contender.CONDUIT)));
+                }
+                if (peer != null && !"conduit".equals(only))
+                {
+                    peerRounds.add(runner.run(workload(scenario, peer)));
+                }
             }
         }
         catch (final IllegalStateException ex)
@@ -174,6 +207,9 @@ public final class BenchCommand implements Callable<Integer>
             err.flush();
             return 1;
         }
+        final ContenderResult conduitResult =
+            conduitRounds.isEmpty() ? null : ContenderResult.combine(conduitRounds, sizeBytes);
+        final ContenderResult peerResult = peerRounds.isEmpty() ? null : ContenderResult.combine(peerRounds, sizeBytes);
         writeHistograms(scenario, conduitResult, peerResult);
         final BenchReport report = new BenchReport(scenario, settings, peer, conduitResult, peerResult);
         final PrintWriter out = spec.commandLine().getOut();
@@ -198,6 +234,10 @@ public final class BenchCommand implements Callable<Integer>
         {
             throw usage("invalid --rate: rate=" + rate + " (expected 1 to 1000000 messages per second)");
         }
+        if (rounds < 1 || rounds > 100)
+        {
+            throw usage("invalid --rounds: rounds=" + rounds + " (expected 1 to 100)");
+        }
         if (!(durationS > 0 && durationS <= 3600))
         {
             throw usage("invalid --duration: durationS=" + durationS + " (expected more than 0, at most 3600)");
@@ -206,9 +246,14 @@ public final class BenchCommand implements Callable<Integer>
         {
             throw usage("invalid --warmup: warmupS=" + warmupS + " (expected 0 to 3600)");
         }
+        if (peer != null && !peer.supports(scenario))
+        {
+            throw usage("peer does not run this scenario: scenario=" + scenario.cliName() + ", peer=" +
+                peer.cliName() + " (expected " + Contender.peerNames(scenario) + ")");
+        }
         if (idle == null)
         {
-            idle = scenario.isLatency() ? "yield" : Waiting.BLOCK;
+            idle = scenario.defaultIdle();
         }
         parse(() -> Waiting.idleStrategy(idle));
         if (SideLauncher.splitFlags(jvmFlags).stream().anyMatch(flag -> !flag.startsWith("-")))
@@ -238,9 +283,14 @@ public final class BenchCommand implements Callable<Integer>
 
     private Workload workload(final Scenario scenario, final Contender contender)
     {
-        final int ratePerSec = scenario.isLatency() ? (rate == null ? DEFAULT_RATE : rate) : 0;
+        final int ratePerSec = scenario.isLatency() ? ratePerSec(scenario) : 0;
         return new Workload(scenario, contender, false, sizeBytes, ratePerSec, toNanos(warmupS(contender)),
             toNanos(durationS), idle, 0);
+    }
+
+    private int ratePerSec(final Scenario scenario)
+    {
+        return rate == null ? scenario.defaultRatePerSec(DEFAULT_RATE) : rate;
     }
 
     private double warmupS(final Contender contender)
@@ -261,8 +311,12 @@ public final class BenchCommand implements Callable<Integer>
     {
         final Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("sizeBytes", sizeBytes);
-        settings.put("ratePerSec", scenario.isLatency() ? (rate == null ? DEFAULT_RATE : rate) : "unpaced");
+        settings.put("ratePerSec", scenario.isLatency() ? ratePerSec(scenario) : "unpaced");
         settings.put("durationS", durationS);
+        if (rounds > 1)
+        {
+            settings.put("rounds", rounds + " (alternating; figures combine every round)");
+        }
         final Map<String, Object> warmups = new LinkedHashMap<>();
         if (!"peer".equals(only))
         {
@@ -274,10 +328,34 @@ public final class BenchCommand implements Callable<Integer>
         }
         settings.put("warmupS", warmups);
         settings.put("pin", pinning);
-        settings.put("idle", idle + " (conduit poll loops, pacer; peers block in I/O)");
-        settings.put("jvmFlags", String.join(" ", launcher.jvmFlags()));
+        settings.put("idle", idle + idleOfPeers(scenario));
+        settings.put("jvmFlags", jvmFlags(peer, launcher));
+        if (peer != null && peer.needsMediaDriver() && !"conduit".equals(only))
+        {
+            settings.put("driver", peer.cliName() + ": " + AeronDriverMain.describe());
+        }
         settings.put("machine", MachineInfo.describe());
         return settings;
+    }
+
+    private String idleOfPeers(final Scenario scenario)
+    {
+        if (scenario.transport() == Scenario.Transport.SHM)
+        {
+            return " (conduit poll loops and URI ?idle=, pacer; aeron-ipc Agrona's of that name; raw-shm spins)";
+        }
+        return " (conduit poll loops, pacer; peers block in I/O)";
+    }
+
+    private Map<String, Object> jvmFlags(final Contender peer, final SideLauncher launcher)
+    {
+        final Map<String, Object> flags = new LinkedHashMap<>();
+        flags.put(Contender.CONDUIT.cliName(), String.join(" ", launcher.jvmFlags(Contender.CONDUIT)));
+        if (peer != null)
+        {
+            flags.put(peer.cliName(), String.join(" ", launcher.jvmFlags(peer)));
+        }
+        return flags;
     }
 
     private void writeHistograms(

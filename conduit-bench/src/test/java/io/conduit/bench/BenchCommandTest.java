@@ -42,6 +42,16 @@ class BenchCommandTest
     }
 
     @Test
+    void shouldRejectAPeerOfAnotherTransportNamingThoseThatApply()
+    {
+        assertThat(execute("shm-pingpong", "--vs", "raw-socket")).isEqualTo(2);
+        assertThat(err.toString()).contains("peer does not run this scenario: scenario=shm-pingpong, peer=raw-socket")
+            .contains("(expected aeron-ipc, raw-shm)");
+        assertThat(execute("tcp-throughput", "--vs", "aeron-ipc")).isEqualTo(2);
+        assertThat(err.toString()).contains("scenario=tcp-throughput, peer=aeron-ipc (expected raw-socket, jeromq)");
+    }
+
+    @Test
     void shouldRejectSizeTooSmallToCarryASequence()
     {
         assertThat(execute("tcp-pingpong", "--size", "4")).isEqualTo(2);
@@ -73,6 +83,7 @@ class BenchCommandTest
     {
         assertThat(execute("--help")).isZero();
         assertThat(out.toString()).contains("bench").contains("--vs").contains("--pin").contains("busy-spin")
-            .contains("conduit bench tcp-pingpong --vs raw-socket --size 64 --pin same --json");
+            .contains("conduit bench tcp-pingpong --vs raw-socket --size 64 --pin same --json")
+            .contains("shm-pingpong").contains("aeron-ipc").contains("raw-shm");
     }
 }

@@ -14,6 +14,7 @@ public final class BenchReport
     private static final String[] LATENCY_HEADERS = {"p50 us", "p90 us", "p99 us", "p99.9 us", "max us", "msgs/s"};
     private static final String[] THROUGHPUT_COLUMNS = {"msgsPerSec", "mbPerSec", "messages"};
     private static final String[] THROUGHPUT_HEADERS = {"msgs/s", "MB/s", "messages"};
+    private static final String[] THROUGHPUT_RATIO_COLUMNS = {"msgsPerSec", "mbPerSec"};
 
     private final Scenario scenario;
     private final Map<String, Object> settings;
@@ -51,8 +52,32 @@ public final class BenchReport
     }
 
     /**
-     * @return one JSON object: {@code scenario}, {@code conduit}, {@code peer}, {@code ratio}, {@code ratioOf}
-     * and {@code settings}.
+     * @return Conduit's figure over the peer's for every column of the table (latency percentiles and msgs/s, or
+     * msgs/s and MB/s), to 3 decimals, in column order; empty without both, a column left out where the peer's is 0.
+     */
+    public Map<String, Double> ratios()
+    {
+        final Map<String, Double> ratios = new LinkedHashMap<>();
+        if (conduit == null || peerResult == null)
+        {
+            return ratios;
+        }
+        for (final String column : scenario.isLatency() ? LATENCY_COLUMNS : THROUGHPUT_RATIO_COLUMNS)
+        {
+            final Object mine = conduit.figures().get(column);
+            final Object theirs = peerResult.figures().get(column);
+            if (mine instanceof Number && theirs instanceof Number && ((Number)theirs).doubleValue() != 0)
+            {
+                ratios.put(column,
+                    Math.round(((Number)mine).doubleValue() / ((Number)theirs).doubleValue() * 1000) / 1000.0);
+            }
+        }
+        return ratios;
+    }
+
+    /**
+     * @return one JSON object: {@code scenario}, {@code conduit}, {@code peer}, {@code ratio}, {@code ratioOf},
+     * {@code ratios} (every column's) and {@code settings}.
      */
     public String toJson()
     {
@@ -62,6 +87,7 @@ public final class BenchReport
         json.put("peer", peerResult == null ? null : named(peer, peerResult));
         json.put("ratio", ratio());
         json.put("ratioOf", scenario.isLatency() ? "p50Us" : "msgsPerSec");
+        json.put("ratios", ratios());
         json.put("settings", settings);
         return Json.write(json);
     }
@@ -97,6 +123,19 @@ public final class BenchReport
         out.append(nl);
         row(out, Contender.CONDUIT, conduit, columns);
         row(out, peer, peerResult, columns);
+        final Map<String, Double> ratios = ratios();
+        if (!ratios.isEmpty())
+        {
+            out.append(String.format(Locale.ROOT, "  %-12s", "conduit/peer"));
+            for (final String column : columns)
+            {
+                final Double value = ratios.get(column);
+                out.append(String.format(Locale.ROOT, " %12s", value == null ? "-" : value + "x"));
+            }
+            out.append(nl);
+        }
+        roundsLine(out, Contender.CONDUIT, conduit);
+        roundsLine(out, peer, peerResult);
         final Double ratio = ratio();
         if (ratio != null)
         {
@@ -124,6 +163,15 @@ public final class BenchReport
             out.append(String.format(Locale.ROOT, " %12s", value == null ? "-" : value));
         }
         out.append(System.lineSeparator());
+    }
+
+    private void roundsLine(final StringBuilder out, final Contender contender, final ContenderResult result)
+    {
+        if (result != null && result.figures().get("roundHeadlines") != null)
+        {
+            out.append(String.format(Locale.ROOT, "  %s %s by round: %s%n", contender.cliName(),
+                scenario.isLatency() ? "p50 us" : "msgs/s", result.figures().get("roundHeadlines")));
+        }
     }
 
     private static String describe(final Object value)

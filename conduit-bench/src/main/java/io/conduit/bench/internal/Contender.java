@@ -1,6 +1,9 @@
 package io.conduit.bench.internal;
 
 import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -9,24 +12,72 @@ import java.util.stream.Collectors;
  */
 public enum Contender
 {
-    /** Conduit over its public API. */
-    CONDUIT("conduit", 10, ConduitSide::new),
+    /** Conduit over its public API, on every transport; it needs no JVM flags. */
+    CONDUIT("conduit", 10, ConduitSide::new, EnumSet.allOf(Scenario.Transport.class), List.of()),
 
     /** Plain blocking {@link java.net.Socket} with TCP_NODELAY: the floor. */
-    RAW_SOCKET("raw-socket", 5, RawSocketSide::new),
+    RAW_SOCKET("raw-socket", 5, RawSocketSide::new, EnumSet.of(Scenario.Transport.TCP), List.of()),
 
     /** JeroMQ (pure-Java ZeroMQ): REQ/REP for ping-pong, PUSH/PULL for streaming. Its JIT warm-up is long. */
-    JEROMQ("jeromq", 20, JeromqSide::new);
+    JEROMQ("jeromq", 20, JeromqSide::new, EnumSet.of(Scenario.Transport.TCP), List.of()),
+
+    /**
+     * Aeron's {@code aeron:ipc} channel, with its media driver in a third process ({@link AeronDriverMain}).
+     * The flags are those Aeron's authors run it with on Java 17: Agrona reaches into {@code jdk.internal.misc},
+     * the driver into {@code java.util.zip} and {@code sun.nio.ch}, and benchmarks turn bounds checks off.
+     */
+    AERON_IPC("aeron-ipc", 5, AeronIpcSide::new, EnumSet.of(Scenario.Transport.SHM), List.of(
+        "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
+        "--add-opens", "java.base/java.util.zip=ALL-UNNAMED",
+        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+        "-Dagrona.disable.bounds.checks=true")),
+
+    /** Two processes exchanging messages through a mapped file with plain VarHandles: the floor. */
+    RAW_SHM("raw-shm", 5, RawShmSide::new, EnumSet.of(Scenario.Transport.SHM), List.of());
 
     private final String cliName;
     private final double defaultWarmupS;
     private final Supplier<Side> sideFactory;
+    private final Set<Scenario.Transport> transports;
+    private final List<String> jvmFlags;
 
-    Contender(final String cliName, final double defaultWarmupS, final Supplier<Side> sideFactory)
+    Contender(
+        final String cliName,
+        final double defaultWarmupS,
+        final Supplier<Side> sideFactory,
+        final Set<Scenario.Transport> transports,
+        final List<String> jvmFlags)
     {
         this.cliName = cliName;
         this.defaultWarmupS = defaultWarmupS;
         this.sideFactory = sideFactory;
+        this.transports = transports;
+        this.jvmFlags = jvmFlags;
+    }
+
+    /**
+     * @param scenario to run.
+     * @return true when this contender has sides for the scenario's transport.
+     */
+    public boolean supports(final Scenario scenario)
+    {
+        return transports.contains(scenario.transport());
+    }
+
+    /**
+     * @return JVM flags this contender's processes need beyond the harness's own, empty for most.
+     */
+    public List<String> jvmFlags()
+    {
+        return jvmFlags;
+    }
+
+    /**
+     * @return true when a run needs a media driver process beside the two sides.
+     */
+    public boolean needsMediaDriver()
+    {
+        return this == AERON_IPC;
     }
 
     /**
@@ -76,6 +127,16 @@ public enum Contender
     public static String peerNames()
     {
         return Arrays.stream(values()).filter(c -> c != CONDUIT).map(Contender::cliName)
+            .collect(Collectors.joining(", "));
+    }
+
+    /**
+     * @param scenario to run.
+     * @return the command-line names of the peers that apply to the scenario, comma separated.
+     */
+    public static String peerNames(final Scenario scenario)
+    {
+        return Arrays.stream(values()).filter(c -> c != CONDUIT && c.supports(scenario)).map(Contender::cliName)
             .collect(Collectors.joining(", "));
     }
 

@@ -3,6 +3,9 @@ package io.conduit.bench.internal;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
+import io.conduit.BusySpinIdleStrategy;
+import io.conduit.YieldingIdleStrategy;
+
 /**
  * What a bench run measures. Each scenario has two sides in two processes: the responder starts first and
  * listens, the initiator connects to it.
@@ -13,21 +16,48 @@ public enum Scenario
      * Latency: one message in flight. The initiator (pinger) sends at a fixed rate and records the round trip
      * from each message's scheduled send time; the responder (ponger) echoes.
      */
-    TCP_PINGPONG("tcp-pingpong", true),
+    TCP_PINGPONG("tcp-pingpong", true, Transport.TCP),
 
     /**
      * Throughput: the initiator (sender) streams as fast as back-pressure allows; the responder (receiver)
      * counts messages and bytes in the measurement window and verifies every sequence number.
      */
-    TCP_THROUGHPUT("tcp-throughput", false);
+    TCP_THROUGHPUT("tcp-throughput", false, Transport.TCP),
+
+    /**
+     * Latency over shared memory between two processes, as {@link #TCP_PINGPONG}: the responder creates the
+     * endpoint, the initiator pings on one stream and the responder echoes on another.
+     */
+    SHM_PINGPONG("shm-pingpong", true, Transport.SHM),
+
+    /**
+     * Throughput over shared memory between two processes, as {@link #TCP_THROUGHPUT}.
+     */
+    SHM_THROUGHPUT("shm-throughput", false, Transport.SHM);
+
+    /**
+     * What carries a scenario's messages, which decides the peers that apply and the defaults.
+     */
+    public enum Transport
+    {
+        /** Loopback TCP: sides rendezvous on an ephemeral port. */
+        TCP,
+        /** Shared memory on one host: sides rendezvous on a name unique to the run. */
+        SHM
+    }
+
+    /** Default send rate of shared-memory latency scenarios, in messages per second. */
+    public static final int SHM_RATE_PER_SEC = 10_000;
 
     private final String cliName;
     private final boolean latency;
+    private final Transport transport;
 
-    Scenario(final String cliName, final boolean latency)
+    Scenario(final String cliName, final boolean latency, final Transport transport)
     {
         this.cliName = cliName;
         this.latency = latency;
+        this.transport = transport;
     }
 
     /**
@@ -44,6 +74,49 @@ public enum Scenario
     public boolean isLatency()
     {
         return latency;
+    }
+
+    /**
+     * @return what carries the messages.
+     */
+    public Transport transport()
+    {
+        return transport;
+    }
+
+    /**
+     * Shared memory has no kernel on the data path, so each side spins on a CPU of its own; over TCP a latency
+     * run shares one CPU, where a wake-up costs no cross-CPU interrupt.
+     *
+     * @return the pinning used when none is given.
+     */
+    public Pinning defaultPinning()
+    {
+        return transport == Transport.SHM || !latency ? Pinning.SPLIT : Pinning.SAME;
+    }
+
+    /**
+     * @param tcpRatePerSec the default rate of TCP latency scenarios.
+     * @return the send rate of a latency scenario when none is given: over shared memory a round trip takes about
+     * a microsecond, so 10,000/s leaves 100 us per message and warms the JIT up (C2 compiles a handler after
+     * about 10,000 calls) within a second.
+     */
+    public int defaultRatePerSec(final int tcpRatePerSec)
+    {
+        return transport == Transport.SHM ? SHM_RATE_PER_SEC : tcpRatePerSec;
+    }
+
+    /**
+     * @return the {@code --idle} choice used when none is given: busy-spin over shared memory (each side has
+     * its own CPU), yield for TCP latency, block for TCP throughput.
+     */
+    public String defaultIdle()
+    {
+        if (transport == Transport.SHM)
+        {
+            return BusySpinIdleStrategy.NAME;
+        }
+        return latency ? YieldingIdleStrategy.NAME : Waiting.BLOCK;
     }
 
     /**

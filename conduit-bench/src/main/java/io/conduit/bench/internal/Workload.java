@@ -28,6 +28,7 @@ public final class Workload
     private final long durationNs;
     private final String idle;
     private final int connectPort;
+    private final String runName;
 
     /**
      * @param scenario    to run.
@@ -51,6 +52,21 @@ public final class Workload
         final String idle,
         final int connectPort)
     {
+        this(scenario, contender, initiator, sizeBytes, ratePerSec, warmupNs, durationNs, idle, connectPort, "");
+    }
+
+    private Workload(
+        final Scenario scenario,
+        final Contender contender,
+        final boolean initiator,
+        final int sizeBytes,
+        final int ratePerSec,
+        final long warmupNs,
+        final long durationNs,
+        final String idle,
+        final int connectPort,
+        final String runName)
+    {
         this.scenario = scenario;
         this.contender = contender;
         this.initiator = initiator;
@@ -60,6 +76,7 @@ public final class Workload
         this.durationNs = durationNs;
         this.idle = idle;
         this.connectPort = connectPort;
+        this.runName = runName;
     }
 
     /**
@@ -88,7 +105,8 @@ public final class Workload
             Long.parseLong(required(values, "warmupNs")),
             Long.parseLong(required(values, "durationNs")),
             required(values, "idle"),
-            Integer.parseInt(required(values, "connectPort")));
+            Integer.parseInt(required(values, "connectPort")),
+            required(values, "runName"));
     }
 
     private static String required(final Map<String, String> values, final String key)
@@ -116,6 +134,7 @@ public final class Workload
         args.add("durationNs=" + durationNs);
         args.add("idle=" + idle);
         args.add("connectPort=" + connectPort);
+        args.add("runName=" + runName);
         return args;
     }
 
@@ -126,7 +145,23 @@ public final class Workload
      */
     public Workload forRole(final boolean role, final int port)
     {
-        return new Workload(scenario, contender, role, sizeBytes, ratePerSec, warmupNs, durationNs, idle, port);
+        return new Workload(
+            scenario, contender, role, sizeBytes, ratePerSec, warmupNs, durationNs, idle, port, runName);
+    }
+
+    /**
+     * @param name unique to one run of one contender: letters, digits and '-' only.
+     * @return a copy with the name that both sides use to find what the responder creates.
+     * @throws IllegalArgumentException when the name has other characters.
+     */
+    public Workload withRunName(final String name)
+    {
+        if (!name.matches("[A-Za-z0-9-]+"))
+        {
+            throw new IllegalArgumentException("invalid run name: runName=" + name);
+        }
+        return new Workload(
+            scenario, contender, initiator, sizeBytes, ratePerSec, warmupNs, durationNs, idle, connectPort, name);
     }
 
     /**
@@ -199,6 +234,14 @@ public final class Workload
     public String idle()
     {
         return idle;
+    }
+
+    /**
+     * @return the name unique to this run that shared-memory sides meet on; empty when none was given.
+     */
+    public String runName()
+    {
+        return runName;
     }
 
     /**
