@@ -74,13 +74,36 @@ public abstract class AbstractPublication implements Publication
         {
             return MAX_SIZE_EXCEEDED;
         }
+        return lockedOffer(srcBuffer, srcArray, offset, length);
+    }
+
+    /**
+     * Run {@link #doOffer} with the publication's lock held, one offer at a time, and count the result. The lock
+     * is this object's monitor, which {@link #close()} takes too; a transport with a cheaper lock overrides this
+     * and excludes offers in its {@link #onClose()}.
+     *
+     * @param srcBuffer holding the message, or null when {@code srcArray} does.
+     * @param srcArray  holding the message, or null when {@code srcBuffer} does.
+     * @param offset    of the message.
+     * @param length    of the message.
+     * @return the new position, or a negative code of {@link Publication}.
+     */
+    protected long lockedOffer(final ByteBuffer srcBuffer, final byte[] srcArray, final int offset, final int length)
+    {
         synchronized (this)
         {
             return count(doOffer(srcBuffer, srcArray, offset, length), length);
         }
     }
 
-    private long count(final long result, final int length)
+    /**
+     * Count an offer's result; called with the offer lock held.
+     *
+     * @param result of {@link #doOffer}.
+     * @param length of the message.
+     * @return {@code result}.
+     */
+    protected final long count(final long result, final int length)
     {
         if (result > 0)
         {

@@ -32,7 +32,7 @@ public final class LogBuffer
 {
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final byte[] ZEROS = new byte[64 * 1024];
+    private static final byte[] ZEROS = new byte[4 * 1024];
 
     private final ByteBuffer buffer;
     private final int dataOffset;

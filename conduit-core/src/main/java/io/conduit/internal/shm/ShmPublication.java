@@ -1,5 +1,7 @@
 package io.conduit.internal.shm;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 
 import io.conduit.Endpoint;
@@ -11,6 +13,20 @@ import io.conduit.internal.AbstractPublication;
  */
 final class ShmPublication extends AbstractPublication
 {
+    private static final VarHandle OFFER_LOCK;
+
+    static
+    {
+        try
+        {
+            OFFER_LOCK = MethodHandles.lookup().findVarHandle(ShmPublication.class, "offerLock", int.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
     private final ShmTransport transport;
     private final MappedLog log;
     private final int slot;
@@ -19,6 +35,8 @@ final class ShmPublication extends AbstractPublication
     private final boolean timestamps;
     private final int maxFramedLength;
     private long sequence;
+    @SuppressWarnings("unused")
+    private volatile int offerLock;
 
     ShmPublication(
         final ShmTransport transport,
@@ -63,6 +81,31 @@ final class ShmPublication extends AbstractPublication
         return !isClosed() && log.cleaner().subscribers() > 0;
     }
 
+    /**
+     * Offers take a spin lock of their own, one atomic operation instead of a monitor's two: contended only when
+     * threads share this publication, and held for the length of one copy.
+     */
+    @Override
+    protected long lockedOffer(final ByteBuffer srcBuffer, final byte[] srcArray, final int offset, final int length)
+    {
+        while (!OFFER_LOCK.compareAndSet(this, 0, 1))
+        {
+            if (isClosed())
+            {
+                return CLOSED;
+            }
+            Thread.onSpinWait();
+        }
+        try
+        {
+            return count(doOffer(srcBuffer, srcArray, offset, length), length);
+        }
+        finally
+        {
+            OFFER_LOCK.setRelease(this, 0);
+        }
+    }
+
     @Override
     protected long doOffer(final ByteBuffer srcBuffer, final byte[] srcArray, final int offset, final int length)
     {
@@ -86,6 +129,11 @@ final class ShmPublication extends AbstractPublication
     @Override
     protected void onClose()
     {
+        // Wait out an offer in progress; later ones see the publication closed. The lock stays held.
+        while (!OFFER_LOCK.compareAndSet(this, 0, 1))
+        {
+            Thread.onSpinWait();
+        }
         transport.release(this);
     }
 }

@@ -223,4 +223,53 @@ class ShmTransportTest
             assertThat(backingOff.get()).isEqualTo(10);
         }
     }
+
+    @Test
+    void shouldTakeOffersFromManyThreadsOnOnePublicationInEachThreadsOrder() throws Exception
+    {
+        final int threads = 4;
+        final int perThread = 20_000;
+        try (Conduit conduit = launch();
+            Subscription subscription = conduit.addSubscription("shm:threads", 1);
+            Publication publication = conduit.addPublication("shm:threads", 1))
+        {
+            final List<Thread> offerers = new ArrayList<>();
+            for (int t = 0; t < threads; t++)
+            {
+                final int id = t;
+                offerers.add(new Thread(() ->
+                {
+                    final ByteBuffer message = ByteBuffer.allocate(16);
+                    for (int i = 0; i < perThread; i++)
+                    {
+                        message.putInt(0, id).putInt(4, i);
+                        while (publication.offer(message, 0, 16) < 0)
+                        {
+                            Thread.onSpinWait();
+                        }
+                    }
+                }));
+            }
+            offerers.forEach(Thread::start);
+            final int[] next = new int[threads];
+            int received = 0;
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (received < threads * perThread)
+            {
+                received += subscription.poll((buffer, offset, length, header) ->
+                {
+                    final int id = buffer.getInt(offset);
+                    assertThat(buffer.getInt(offset + 4)).isEqualTo(next[id]++);
+                }, 100);
+                assertThat(System.nanoTime() - deadlineNs).isNegative();
+            }
+            for (final Thread offerer : offerers)
+            {
+                offerer.join();
+            }
+            assertThat(next).containsOnly(perThread);
+            publication.close();
+            assertThat(publication.offer(new byte[8])).isEqualTo(Publication.CLOSED);
+        }
+    }
 }
