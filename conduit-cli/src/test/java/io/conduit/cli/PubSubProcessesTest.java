@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,11 +29,12 @@ class PubSubProcessesTest
     @TempDir
     Path output;
 
-    @Test
-    void shouldDeliverEveryMessageFromPublisherStartedBeforeItsSubscriber() throws Exception
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp", "shm"})
+    void shouldDeliverEveryMessageFromPublisherStartedBeforeItsSubscriber(final String transport) throws Exception
     {
-        final int port = freePort();
-        final String endpoint = "tcp://127.0.0.1:" + port;
+        final String endpoint = transport.equals("tcp") ? "tcp://127.0.0.1:" + freePort() :
+            "shm:cli-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         final Process pub = start("pub",
             "pub", endpoint, "--count", "20000", "--rate", "20000", "--size", "64", "--timeout", "30", "--json");
         final Process sub = start("sub", "sub", endpoint, "--count", "20000", "--timeout", "20", "--json");
