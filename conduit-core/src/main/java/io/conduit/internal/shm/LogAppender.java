@@ -19,6 +19,10 @@ import static io.conduit.internal.shm.LogDescriptor.SLOT_TROUBLE_OFFSET;
  */
 public final class LogAppender
 {
+    /** Back-pressured offers that follow a failed clean without looking at the subscribers again. */
+    private static final int CLEAN_ATTEMPTS_TO_SKIP = 16;
+
+
     private final LogBuffer log;
     private final LogCleaner cleaner;
     private final ByteBuffer buffer;
@@ -29,6 +33,7 @@ public final class LogAppender
     private final int capacity;
     private long messages;
     private long backPressured;
+    private int cleanAttemptsToSkip;
 
     /**
      * @param log              to append to.
@@ -108,8 +113,16 @@ public final class LogAppender
             final long requiredLimit = LogCleaner.requiredLimit(claimEnd);
             if (requiredLimit > log.cleanLimitAcquire())
             {
+                if (cleanAttemptsToSkip > 0)
+                {
+                    cleanAttemptsToSkip--;
+                    return refuse();
+                }
                 if (!cleaner.tryClean(requiredLimit))
                 {
+                    // The slowest subscriber has not freed a chunk yet. Looking at its position on every offer
+                    // would pull its cache line away from it as it reads, slowing it down further.
+                    cleanAttemptsToSkip = CLEAN_ATTEMPTS_TO_SKIP;
                     return refuse();
                 }
                 if (cleaner.subscribers() <= 0)

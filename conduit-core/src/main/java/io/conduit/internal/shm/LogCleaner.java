@@ -15,7 +15,7 @@ import static io.conduit.internal.shm.LogDescriptor.STATE_ACTIVE;
 import static io.conduit.internal.shm.LogDescriptor.STATE_EVICTED;
 import static io.conduit.internal.shm.LogDescriptor.STATE_FREE;
 import static io.conduit.internal.shm.LogDescriptor.SUBSCRIBERS_OFFSET;
-import static io.conduit.internal.shm.LogDescriptor.SUBSCRIBER_SLOTS;
+import static io.conduit.internal.shm.LogDescriptor.SUBSCRIBER_SLOTS_USED_OFFSET;
 
 /**
  * The holder of a log's clean lock: zeroes ring space every live subscriber has read and moves the clean limit
@@ -77,11 +77,16 @@ public final class LogCleaner
         }
     }
 
+    /**
+     * Zero a whole chunk ahead of the clean limit once every live subscriber has read it: cleaning in small
+     * steps would cost a scan of the subscribers per offer while the log is full.
+     */
     private long cleanLocked(final long requiredLimit, final long nowMs)
     {
         final long tail = log.tailVolatile();
         long minPosition = tail;
-        for (int i = 0; i < SUBSCRIBER_SLOTS; i++)
+        final long slotsUsed = log.longAcquire(SUBSCRIBER_SLOTS_USED_OFFSET);
+        for (int i = 0; i < slotsUsed; i++)
         {
             final int slot = LogDescriptor.subscriberSlotOffset(i);
             if (log.longAcquire(slot + SLOT_STATE_OFFSET) != STATE_ACTIVE)
@@ -96,15 +101,14 @@ public final class LogCleaner
             minPosition = Math.min(minPosition, log.longAcquire(slot + SLOT_POSITION_OFFSET));
         }
         final long limit = log.cleanLimitAcquire();
-        final long reachable = minPosition + log.capacity();
-        final long newLimit = Math.min(reachable, Math.max(requiredLimit, limit + cleanChunk));
-        if (newLimit > limit)
+        final long target = Math.max(requiredLimit, limit + cleanChunk);
+        if (minPosition + log.capacity() < target)
         {
-            log.zero(limit, newLimit);
-            log.cleanLimitRelease(newLimit);
-            return newLimit;
+            return limit;
         }
-        return limit;
+        log.zero(limit, target);
+        log.cleanLimitRelease(target);
+        return target;
     }
 
     private boolean isStale(final int slot, final long nowMs)
@@ -130,7 +134,8 @@ public final class LogCleaner
     public int evictStale(final long nowMs)
     {
         int stale = 0;
-        for (int i = 0; i < SUBSCRIBER_SLOTS; i++)
+        final long slotsUsed = log.longAcquire(SUBSCRIBER_SLOTS_USED_OFFSET);
+        for (int i = 0; i < slotsUsed; i++)
         {
             final int slot = LogDescriptor.subscriberSlotOffset(i);
             if (log.longAcquire(slot + SLOT_STATE_OFFSET) == STATE_ACTIVE && isStale(slot, nowMs))
@@ -145,7 +150,7 @@ public final class LogCleaner
         int evicted = 0;
         try
         {
-            for (int i = 0; i < SUBSCRIBER_SLOTS; i++)
+            for (int i = 0; i < slotsUsed; i++)
             {
                 final int slot = LogDescriptor.subscriberSlotOffset(i);
                 if (log.longAcquire(slot + SLOT_STATE_OFFSET) == STATE_ACTIVE && isStale(slot, nowMs))
@@ -180,6 +185,11 @@ public final class LogCleaner
             log.longRelease(slot + SLOT_POSITION_OFFSET, position);
             log.longRelease(slot + SLOT_STATE_OFFSET, STATE_ACTIVE);
             log.addToCounter(SUBSCRIBERS_OFFSET, 1);
+            final long slotsUsed = (slot - LogDescriptor.subscriberSlotOffset(0)) / LogDescriptor.SLOT_LENGTH + 1;
+            if (log.longAcquire(SUBSCRIBER_SLOTS_USED_OFFSET) < slotsUsed)
+            {
+                log.longRelease(SUBSCRIBER_SLOTS_USED_OFFSET, slotsUsed);
+            }
             return position;
         }
         finally

@@ -11,7 +11,7 @@ package io.conduit.internal.shm;
  *  +--------------------------------------------------------------+  128
  *  | Tail: next position to claim (8)            publishers CAS   |
  *  +--------------------------------------------------------------+  256
- *  | Clean Limit (8) | Clean Lock owner (8) | Subscribers (8)        |
+ *  | Clean Limit (8) | Clean Lock (8) | Subscribers (8) | Slots Used (8)|
  *  +--------------------------------------------------------------+  384
  *  | Padded Gaps (8) | Padded Bytes (8) | Evictions (8)           |
  *  +--------------------------------------------------------------+  512
@@ -91,6 +91,8 @@ public final class LogDescriptor
     public static final int CLEAN_LOCK_OFFSET = CLEAN_LIMIT_OFFSET + 8;
     /** Offset of the number of active subscribers; changed under the clean lock. */
     public static final int SUBSCRIBERS_OFFSET = CLEAN_LIMIT_OFFSET + 16;
+    /** Offset of how many subscriber slots, from the first, have ever been taken: scans stop there. */
+    public static final int SUBSCRIBER_SLOTS_USED_OFFSET = CLEAN_LIMIT_OFFSET + 24;
     /** Offset of the count of gaps padded for dead publishers. */
     public static final int PADDED_GAPS_OFFSET = 3 * LINE_LENGTH;
     /** Offset of the bytes padded for dead publishers. */

@@ -156,7 +156,8 @@ final class SlotTable
         {
             return true;
         }
-        for (int i = 0; i < SUBSCRIBER_SLOTS; i++)
+        final long slotsUsed = log.longAcquire(LogDescriptor.SUBSCRIBER_SLOTS_USED_OFFSET);
+        for (int i = 0; i < slotsUsed; i++)
         {
             final int subscriber = LogDescriptor.subscriberSlotOffset(i);
             if (log.longAcquire(subscriber + SLOT_STATE_OFFSET) == STATE_ACTIVE &&
