@@ -12,9 +12,10 @@ import io.conduit.ConduitException;
 import io.conduit.ErrorCode;
 
 /**
- * Builds the TLS 1.3 contexts of {@code ?tls=true} endpoints from a {@link Conduit.Context}.
+ * Builds the TLS 1.3 contexts of {@code ?tls=true} endpoints from a {@link Conduit.Context}. Public for
+ * conduit-rpc, which serves TLS on its own Netty channels with the same settings.
  */
-final class TlsContexts
+public final class TlsContexts
 {
     private static final String TLS_13 = "TLSv1.3";
 
@@ -22,7 +23,13 @@ final class TlsContexts
     {
     }
 
-    static SslContext forListener(final Conduit.Context context)
+    /**
+     * @param context with a key pair or key manager factory, optional trust, and whether clients must present a
+     *                certificate.
+     * @return a TLS 1.3 server context.
+     * @throws ConduitException with {@link ErrorCode#TLS_HANDSHAKE_FAILED} when the settings are unusable.
+     */
+    public static SslContext forListener(final Conduit.Context context)
     {
         try
         {
@@ -56,7 +63,12 @@ final class TlsContexts
         }
     }
 
-    static SslContext forConnector(final Conduit.Context context)
+    /**
+     * @param context with optional trust and an optional key pair for mutual TLS.
+     * @return a TLS 1.3 client context.
+     * @throws ConduitException with {@link ErrorCode#TLS_HANDSHAKE_FAILED} when the settings are unusable.
+     */
+    public static SslContext forConnector(final Conduit.Context context)
     {
         try
         {

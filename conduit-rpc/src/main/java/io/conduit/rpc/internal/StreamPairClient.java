@@ -1,0 +1,130 @@
+package io.conduit.rpc.internal;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.conduit.Conduit;
+import io.conduit.ConduitException;
+import io.conduit.Endpoint;
+import io.conduit.ErrorCode;
+import io.conduit.Header;
+import io.conduit.Publication;
+import io.conduit.Subscription;
+
+/**
+ * The client side of RPC over Conduit streams: publishes calls on the server's request stream and listens for
+ * replies on a stream of its own, chosen at random (a stream another client also chose would show it replies to
+ * call ids it does not know, which it ignores). Ready once the request publication is connected; closed, and
+ * its calls failed, when that connection drops, such as when the server goes away.
+ */
+final class StreamPairClient extends RpcConnection
+{
+    private static final long SEND_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(1);
+
+    private final Endpoint endpoint;
+    private final FrameListener listener;
+    private final Publication publication;
+    private final Subscription subscription;
+    private final int replyStream;
+    private final long connectDeadlineNs;
+    private final CompletableFuture<RpcConnection> ready = new CompletableFuture<>();
+    private final RpcFrame frame = new RpcFrame();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final StreamPoller poller;
+
+    private StreamPairClient(final Conduit conduit, final Endpoint endpoint, final FrameListener listener)
+    {
+        this.endpoint = endpoint;
+        this.listener = listener;
+        this.replyStream = ThreadLocalRandom.current().nextInt(StreamPairServer.REQUEST_STREAM + 1, Integer.MAX_VALUE);
+        this.subscription = conduit.addSubscription(endpoint.toString(), replyStream);
+        this.publication = conduit.addPublication(endpoint.toString(), StreamPairServer.REQUEST_STREAM);
+        this.connectDeadlineNs = System.nanoTime() +
+            TimeUnit.MILLISECONDS.toNanos(conduit.context().connectTimeoutMs());
+        this.poller = new StreamPoller(endpoint, subscription, this::onMessage, this::check,
+            "conduit-rpc-client-" + endpoint.name());
+    }
+
+    /**
+     * @return completed with the connection once the server's request subscription is there, or exceptionally
+     * when it is not there within the Conduit's connect timeout.
+     */
+    static CompletableFuture<RpcConnection> connect(
+        final Conduit conduit, final Endpoint endpoint, final FrameListener listener)
+    {
+        final StreamPairClient client = new StreamPairClient(conduit, endpoint, listener);
+        client.check();
+        return client.ready;
+    }
+
+    @Override
+    public int replyStream()
+    {
+        return replyStream;
+    }
+
+    private void onMessage(final ByteBuffer buffer, final int offset, final int length, final Header header)
+    {
+        try
+        {
+            listener.onFrame(this, frame.wrap(buffer, offset, length));
+        }
+        catch (final MalformedFrameException ex)
+        {
+            close();
+        }
+    }
+
+    private void check()
+    {
+        if (publication.isConnected())
+        {
+            ready.complete(this);
+        }
+        else if (ready.isDone() || System.nanoTime() - connectDeadlineNs >= 0)
+        {
+            close();
+        }
+    }
+
+    @Override
+    public boolean send(final ByteBuffer buffer, final int offset, final int length)
+    {
+        return !closed.get() && PublicationSender.send(publication, buffer, offset, length, SEND_TIMEOUT_NS);
+    }
+
+    @Override
+    public String peerIdentity()
+    {
+        return null;
+    }
+
+    @Override
+    public String peerAddress()
+    {
+        return endpoint.toString();
+    }
+
+    @Override
+    public boolean isOpen()
+    {
+        return !closed.get() && publication.isConnected();
+    }
+
+    @Override
+    public void close()
+    {
+        if (closed.compareAndSet(false, true))
+        {
+            ready.completeExceptionally(new ConduitException(ErrorCode.UNREACHABLE,
+                "rpc server not reachable: endpoint=" + endpoint));
+            poller.close();
+            publication.close();
+            subscription.close();
+            listener.onClosed(this);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.conduit.rpc.internal;
+
+import java.nio.ByteBuffer;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.conduit.Conduit;
+import io.conduit.Counter;
+import io.conduit.Endpoint;
+import io.conduit.Header;
+import io.conduit.Publication;
+import io.conduit.Subscription;
+
+/**
+ * The server side of RPC over Conduit streams ({@code inproc:}, {@code shm:}): requests from every client arrive
+ * on stream {@value #REQUEST_STREAM} of the endpoint; each client names in its calls the stream it listens on for
+ * replies, and the server publishes there. A client is known by its request publication's session id; when its
+ * reply publication loses its subscriber, the client is gone and its calls are cancelled. A malformed frame is
+ * counted, logged once and dropped.
+ */
+final class StreamPairServer implements AutoCloseable
+{
+    /** The stream requests go on. */
+    static final int REQUEST_STREAM = 1;
+
+    private static final Logger LOG = LoggerFactory.getLogger(StreamPairServer.class);
+    private static final long SEND_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(1);
+
+    private final Conduit conduit;
+    private final Endpoint endpoint;
+    private final FrameListener listener;
+    private final Subscription subscription;
+    private final Map<Integer, ReplyConnection> clients = new ConcurrentHashMap<>();
+    private final RpcFrame frame = new RpcFrame();
+    private final AtomicBoolean errorLogged = new AtomicBoolean();
+    private final StreamPoller poller;
+
+    StreamPairServer(final Conduit conduit, final Endpoint endpoint, final FrameListener listener)
+    {
+        this.conduit = conduit;
+        this.endpoint = endpoint;
+        this.listener = listener;
+        this.subscription = conduit.addSubscription(endpoint.toString(), REQUEST_STREAM);
+        this.poller = new StreamPoller(endpoint, subscription, this::onMessage, this::checkClients,
+            "conduit-rpc-server-" + endpoint.name());
+    }
+
+    private void onMessage(final ByteBuffer buffer, final int offset, final int length, final Header header)
+    {
+        ReplyConnection client = clients.get(header.sessionId());
+        try
+        {
+            frame.wrap(buffer, offset, length);
+            if (client == null)
+            {
+                if (frame.type() != RpcFrameDescriptor.TYPE_CALL || frame.replyStream() == REQUEST_STREAM)
+                {
+                    return;
+                }
+                client = new ReplyConnection(header.sessionId(),
+                    conduit.addPublication(endpoint.toString(), frame.replyStream()));
+                clients.put(header.sessionId(), client);
+            }
+            listener.onFrame(client, frame);
+        }
+        catch (final MalformedFrameException ex)
+        {
+            conduit.counters().increment(Counter.PROTOCOL_ERRORS);
+            if (errorLogged.compareAndSet(false, true))
+            {
+                LOG.warn("rpc frame dropped (logged once per endpoint): endpoint={}, session={}, reason={}",
+                    endpoint, header.sessionId(), ex.getMessage());
+            }
+        }
+    }
+
+    private void checkClients()
+    {
+        for (final Iterator<ReplyConnection> it = clients.values().iterator(); it.hasNext(); )
+        {
+            final ReplyConnection client = it.next();
+            if (!client.isOpen())
+            {
+                it.remove();
+                client.close();
+            }
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        poller.close();
+        subscription.close();
+        clients.values().forEach(ReplyConnection::close);
+        clients.clear();
+    }
+
+    private final class ReplyConnection extends RpcConnection
+    {
+        private final int sessionId;
+        private final Publication publication;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        ReplyConnection(final int sessionId, final Publication publication)
+        {
+            this.sessionId = sessionId;
+            this.publication = publication;
+        }
+
+        @Override
+        public boolean send(final ByteBuffer buffer, final int offset, final int length)
+        {
+            return PublicationSender.send(publication, buffer, offset, length, SEND_TIMEOUT_NS);
+        }
+
+        @Override
+        public String peerIdentity()
+        {
+            return null;
+        }
+
+        @Override
+        public String peerAddress()
+        {
+            return endpoint + "#stream=" + publication.streamId() + ",session=" + sessionId;
+        }
+
+        @Override
+        public boolean isOpen()
+        {
+            return !closed.get() && publication.isConnected();
+        }
+
+        @Override
+        public void close()
+        {
+            if (closed.compareAndSet(false, true))
+            {
+                publication.close();
+                listener.onClosed(this);
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.conduit.rpc.internal;
+
+import java.util.concurrent.TimeUnit;
+
+import io.conduit.ConduitException;
+import io.conduit.Endpoint;
+import io.conduit.IdleStrategy;
+import io.conduit.MessageHandler;
+import io.conduit.Subscription;
+
+/**
+ * A daemon thread that polls one subscription and runs a periodic check. Without an {@code idle} option on the
+ * endpoint it sleeps in the blocking poll until the transport wakes it; with one ({@code ?idle=busy-spin} for
+ * the lowest latency) it polls with that idle strategy.
+ */
+final class StreamPoller implements AutoCloseable
+{
+    private static final long CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(10);
+    private static final int MESSAGE_LIMIT = 64;
+
+    private final Subscription subscription;
+    private final MessageHandler handler;
+    private final Runnable check;
+    private final IdleStrategy idle;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    StreamPoller(
+        final Endpoint endpoint,
+        final Subscription subscription,
+        final MessageHandler handler,
+        final Runnable check,
+        final String name)
+    {
+        this.subscription = subscription;
+        this.handler = handler;
+        this.check = check;
+        final String idleName = endpoint.option("idle", null);
+        this.idle = idleName == null ? null : IdleStrategy.fromName(idleName);
+        this.thread = new Thread(this::run, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run()
+    {
+        long nextCheckNs = System.nanoTime() + CHECK_INTERVAL_NS;
+        try
+        {
+            while (running)
+            {
+                final int work = idle == null ?
+                    subscription.poll(handler, MESSAGE_LIMIT, CHECK_INTERVAL_NS) :
+                    subscription.poll(handler, MESSAGE_LIMIT);
+                final long nowNs = System.nanoTime();
+                if (nowNs - nextCheckNs >= 0)
+                {
+                    nextCheckNs = nowNs + CHECK_INTERVAL_NS;
+                    check.run();
+                }
+                if (idle != null)
+                {
+                    idle.idle(work);
+                }
+            }
+        }
+        catch (final ConduitException ex)
+        {
+            if (running)
+            {
+                throw ex;
+            }
+        }
+    }
+
+    boolean isPollerThread()
+    {
+        return Thread.currentThread() == thread;
+    }
+
+    @Override
+    public void close()
+    {
+        running = false;
+        if (Thread.currentThread() != thread)
+        {
+            try
+            {
+                thread.join(TimeUnit.SECONDS.toMillis(1));
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package io.conduit.rpc.internal;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.conduit.Conduit;
+import io.conduit.ConduitException;
+import io.conduit.Counter;
+import io.conduit.Endpoint;
+import io.conduit.ErrorCode;
+import io.conduit.internal.tcp.TlsContexts;
+
+/**
+ * RPC over TCP with Netty: one connection per client and server, frames delimited by their length field, TLS 1.3
+ * with the Conduit's settings when the endpoint says {@code ?tls=true}. A malformed frame, a TLS failure or any
+ * other error on a connection is counted in the Conduit's counters, logged once per transport, and closes that
+ * connection only.
+ */
+final class TcpRpcTransport
+{
+    private static final Logger LOG = LoggerFactory.getLogger(TcpRpcTransport.class);
+
+    private final Conduit conduit;
+    private final Endpoint endpoint;
+    private final SslContext ssl;
+    private final int maxFrameLength;
+    private final AtomicBoolean errorLogged = new AtomicBoolean();
+
+    TcpRpcTransport(final Conduit conduit, final Endpoint endpoint, final boolean listener)
+    {
+        this.conduit = conduit;
+        this.endpoint = endpoint;
+        final boolean tls = endpoint.booleanOption("tls", false);
+        this.ssl = !tls ? null : listener ? TlsContexts.forListener(conduit.context()) :
+            TlsContexts.forConnector(conduit.context());
+        this.maxFrameLength = conduit.context().maxMessageLength();
+    }
+
+    /**
+     * Listen on the endpoint.
+     *
+     * @return the bound server channel.
+     */
+    Channel bind(final EventLoopGroup group, final FrameListener listener)
+    {
+        final ServerBootstrap bootstrap = new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(initializer(listener, false));
+        final ChannelFuture bound = bootstrap.bind(new InetSocketAddress(endpoint.host(), endpoint.port()))
+            .awaitUninterruptibly();
+        if (!bound.isSuccess())
+        {
+            throw new ConduitException(ErrorCode.ADDRESS_IN_USE, "rpc server cannot listen: endpoint=" + endpoint +
+                ", reason=" + bound.cause().getMessage(), bound.cause());
+        }
+        return bound.channel();
+    }
+
+    /**
+     * Connect to the endpoint.
+     *
+     * @return completed with the connection once it is ready (after the TLS handshake), or exceptionally.
+     */
+    CompletableFuture<RpcConnection> connect(final EventLoopGroup group, final FrameListener listener)
+    {
+        final CompletableFuture<RpcConnection> ready = new CompletableFuture<>();
+        final Bootstrap bootstrap = new Bootstrap()
+            .group(group)
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)conduit.context().connectTimeoutMs())
+            .attr(Handler.READY, ready)
+            .handler(initializer(listener, true));
+        bootstrap.connect(endpoint.host(), endpoint.port()).addListener((ChannelFuture connected) ->
+        {
+            if (!connected.isSuccess())
+            {
+                ready.completeExceptionally(connected.cause());
+            }
+        });
+        return ready;
+    }
+
+    private ChannelInitializer<SocketChannel> initializer(final FrameListener listener, final boolean client)
+    {
+        return new ChannelInitializer<>()
+        {
+            @Override
+            protected void initChannel(final SocketChannel channel)
+            {
+                if (ssl != null)
+                {
+                    channel.pipeline().addLast("tls", client ?
+                        ssl.newHandler(channel.alloc(), endpoint.host(), endpoint.port()) :
+                        ssl.newHandler(channel.alloc()));
+                }
+                channel.pipeline().addLast("frames", new LengthFieldBasedFrameDecoder(
+                    ByteOrder.LITTLE_ENDIAN, maxFrameLength, 0, 4, -4, 0, true));
+                channel.pipeline().addLast("rpc", new Handler(new TcpRpcConnection(channel), listener));
+            }
+        };
+    }
+
+    private void protocolError(final RpcConnection connection, final Throwable cause)
+    {
+        conduit.counters().increment(Counter.PROTOCOL_ERRORS);
+        if (errorLogged.compareAndSet(false, true))
+        {
+            LOG.warn("rpc connection closed on error (logged once per endpoint): endpoint={}, peer={}, reason={}",
+                endpoint, connection.peerAddress(), String.valueOf(cause));
+        }
+        connection.close();
+    }
+
+    private final class Handler extends ChannelInboundHandlerAdapter
+    {
+        static final io.netty.util.AttributeKey<CompletableFuture<RpcConnection>> READY =
+            io.netty.util.AttributeKey.valueOf("conduit.rpc.ready");
+
+        private final TcpRpcConnection connection;
+        private final FrameListener listener;
+        private final RpcFrame frame = new RpcFrame();
+
+        Handler(final TcpRpcConnection connection, final FrameListener listener)
+        {
+            this.connection = connection;
+            this.listener = listener;
+        }
+
+        @Override
+        public void channelActive(final ChannelHandlerContext ctx)
+        {
+            conduit.counters().increment(Counter.CONNECTIONS);
+            if (ssl == null)
+            {
+                ready(ctx);
+            }
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        public void userEventTriggered(final ChannelHandlerContext ctx, final Object event)
+        {
+            if (event instanceof SslHandshakeCompletionEvent)
+            {
+                final SslHandshakeCompletionEvent handshake = (SslHandshakeCompletionEvent)event;
+                if (handshake.isSuccess())
+                {
+                    connection.handshakeCompleted();
+                    ready(ctx);
+                }
+                else
+                {
+                    conduit.counters().increment(Counter.TLS_FAILURES);
+                    final CompletableFuture<RpcConnection> ready = ctx.channel().attr(READY).get();
+                    if (ready != null)
+                    {
+                        ready.completeExceptionally(handshake.cause());
+                    }
+                }
+            }
+            ctx.fireUserEventTriggered(event);
+        }
+
+        private void ready(final ChannelHandlerContext ctx)
+        {
+            final CompletableFuture<RpcConnection> ready = ctx.channel().attr(READY).get();
+            if (ready != null)
+            {
+                ready.complete(connection);
+            }
+        }
+
+        @Override
+        public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+        {
+            final ByteBuf buf = (ByteBuf)msg;
+            try
+            {
+                final ByteBuffer nio = buf.nioBuffer(buf.readerIndex(), buf.readableBytes());
+                listener.onFrame(connection, frame.wrap(nio, 0, nio.remaining()));
+            }
+            catch (final MalformedFrameException ex)
+            {
+                protocolError(connection, ex);
+            }
+            finally
+            {
+                buf.release();
+            }
+        }
+
+        @Override
+        public void channelInactive(final ChannelHandlerContext ctx)
+        {
+            conduit.counters().increment(Counter.DISCONNECTS);
+            connection.releasePending();
+            final CompletableFuture<RpcConnection> ready = ctx.channel().attr(READY).get();
+            if (ready != null)
+            {
+                ready.completeExceptionally(new ConduitException(ErrorCode.UNREACHABLE,
+                    "rpc connection closed: endpoint=" + endpoint));
+            }
+            listener.onClosed(connection);
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
+        {
+            protocolError(connection, cause);
+        }
+    }
+}
