@@ -44,8 +44,11 @@ import picocli.CommandLine.Spec;
         "Each side of each system runs in its own JVM. Latency is taken at a fixed send rate from each",
         "message's scheduled send time (coordinated omission corrected); throughput at the receiver.",
         "",
-        "Scenarios: tcp-pingpong (latency; headline p50), tcp-throughput (msgs/s and MB/s).",
-        "Peers: raw-socket (blocking java.net.Socket, the floor), jeromq (REQ/REP, PUSH/PULL).",
+        "Scenarios: tcp-pingpong (latency; headline p50), tcp-throughput (msgs/s and MB/s),",
+        "rpc-latency (one echo call in flight at a fixed rate; headline p50), rpc-throughput (64 async",
+        "echo calls in flight; headline calls/s).",
+        "Peers: raw-socket (blocking java.net.Socket, the floor), jeromq (REQ/REP, PUSH/PULL) for the tcp",
+        "scenarios; grpc (grpc-java over Netty, plaintext, byte-array marshaller) for the rpc ones.",
         "",
         "On a small shared machine compare latency only under the same pinning, and quote ratios",
         "taken in one run: waking a process on another CPU costs tens of microseconds."
@@ -61,7 +64,9 @@ import picocli.CommandLine.Spec;
         "",
         "Examples:",
         "  conduit bench tcp-pingpong --vs raw-socket --size 64 --pin same --json",
-        "  conduit bench tcp-throughput --vs jeromq --size 64 --pin split --json"
+        "  conduit bench tcp-throughput --vs jeromq --size 64 --pin split --json",
+        "  conduit bench rpc-latency --vs grpc --size 1024",
+        "  conduit bench rpc-throughput --vs grpc --transport shm"
     })
 public final class BenchCommand implements Callable<Integer>
 {
@@ -75,11 +80,17 @@ public final class BenchCommand implements Callable<Integer>
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "SCENARIO", description = "tcp-pingpong or tcp-throughput.")
+    @Parameters(index = "0", paramLabel = "SCENARIO",
+        description = "tcp-pingpong, tcp-throughput, rpc-latency or rpc-throughput.")
     private String scenarioName;
 
-    @Option(names = "--vs", paramLabel = "PEER", description = "Also run this peer: raw-socket or jeromq.")
+    @Option(names = "--vs", paramLabel = "PEER",
+        description = "Also run this peer: raw-socket or jeromq (tcp scenarios), grpc (rpc scenarios).")
     private String peerName;
+
+    @Option(names = "--transport", paramLabel = "tcp|shm", defaultValue = "tcp",
+        description = "Conduit's transport in the rpc scenarios; peers keep their own (default: ${DEFAULT-VALUE}).")
+    private String transport;
 
     @Option(names = "--size", paramLabel = "BYTES", defaultValue = "64",
         description = "Message size, 8 to 1048576 bytes (default: ${DEFAULT-VALUE}).")
@@ -94,7 +105,8 @@ public final class BenchCommand implements Callable<Integer>
     private double durationS;
 
     @Option(names = "--warmup", paramLabel = "S",
-        description = "Warm-up per system in seconds (default: 5 for conduit and raw-socket, 20 for jeromq).")
+        description = "Warm-up per system in seconds (default: 10 for conduit, 5 for raw-socket, 20 for jeromq, " +
+            "15 for grpc).")
     private Double warmupS;
 
     @Option(names = "--pin", paramLabel = "same|split|none",
@@ -184,6 +196,19 @@ public final class BenchCommand implements Callable<Integer>
 
     private void validate(final Scenario scenario, final Contender peer)
     {
+        if (peer != null && !peer.runs(scenario))
+        {
+            throw usage("peer does not run scenario: peer=" + peer.cliName() + ", scenario=" + scenario.cliName() +
+                " (peers that do: " + Contender.peerNames(scenario) + ")");
+        }
+        if (!"tcp".equals(transport) && !"shm".equals(transport))
+        {
+            throw usage("unknown transport: transport=" + transport + " (expected tcp or shm)");
+        }
+        if ("shm".equals(transport) && !scenario.isRpc())
+        {
+            throw usage("--transport applies to rpc scenarios only: scenario=" + scenario.cliName());
+        }
         if (sizeBytes < Workload.MIN_SIZE_BYTES || sizeBytes > Workload.MAX_SIZE_BYTES)
         {
             throw usage("invalid --size: sizeBytes=" + sizeBytes + " (expected " + Workload.MIN_SIZE_BYTES +
@@ -240,7 +265,7 @@ public final class BenchCommand implements Callable<Integer>
     {
         final int ratePerSec = scenario.isLatency() ? (rate == null ? DEFAULT_RATE : rate) : 0;
         return new Workload(scenario, contender, false, sizeBytes, ratePerSec, toNanos(warmupS(contender)),
-            toNanos(durationS), idle, 0);
+            toNanos(durationS), idle, transport, 0);
     }
 
     private double warmupS(final Contender contender)
@@ -262,6 +287,11 @@ public final class BenchCommand implements Callable<Integer>
         final Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("sizeBytes", sizeBytes);
         settings.put("ratePerSec", scenario.isLatency() ? (rate == null ? DEFAULT_RATE : rate) : "unpaced");
+        if (scenario.isRpc())
+        {
+            settings.put("callsInFlight", scenario.isLatency() ? 1 : Scenario.RPC_CALLS_IN_FLIGHT);
+            settings.put("transport", "conduit " + transport + (peer == null ? "" : ", " + peer.cliName() + " tcp"));
+        }
         settings.put("durationS", durationS);
         final Map<String, Object> warmups = new LinkedHashMap<>();
         if (!"peer".equals(only))
@@ -284,14 +314,14 @@ public final class BenchCommand implements Callable<Integer>
         final Scenario scenario,
         final ContenderResult... results) throws IOException
     {
-        if (histogramDir == null || !scenario.isLatency())
+        if (histogramDir == null)
         {
             return;
         }
         Files.createDirectories(histogramDir);
         for (final ContenderResult result : results)
         {
-            if (result != null)
+            if (result != null && result.histogram() != null)
             {
                 final Path file = histogramDir.resolve(scenario.cliName() + "-" + result.contender().cliName() +
                     ".hgrm");

@@ -29,16 +29,36 @@ class BenchCommandTest
     {
         assertThat(execute("udp-pingpong")).isEqualTo(2);
         assertThat(err.toString()).contains("unknown scenario: scenario=udp-pingpong")
-            .contains("tcp-pingpong, tcp-throughput");
+            .contains("tcp-pingpong, tcp-throughput, rpc-latency, rpc-throughput");
     }
 
     @Test
     void shouldRejectUnknownPeerAndConduitAsItsOwnPeer()
     {
-        assertThat(execute("tcp-pingpong", "--vs", "grpc")).isEqualTo(2);
-        assertThat(err.toString()).contains("unknown system: system=grpc");
+        assertThat(execute("tcp-pingpong", "--vs", "nats")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown system: system=nats");
         assertThat(execute("tcp-pingpong", "--vs", "conduit")).isEqualTo(2);
-        assertThat(err.toString()).contains("conduit is not a peer of itself").contains("raw-socket, jeromq");
+        assertThat(err.toString()).contains("conduit is not a peer of itself").contains("raw-socket, jeromq, grpc");
+    }
+
+    @Test
+    void shouldRejectPeerThatDoesNotRunTheScenarioNamingThoseThatDo()
+    {
+        assertThat(execute("tcp-pingpong", "--vs", "grpc")).isEqualTo(2);
+        assertThat(err.toString())
+            .contains("peer does not run scenario: peer=grpc, scenario=tcp-pingpong (peers that do: raw-socket, jeromq)");
+        assertThat(execute("rpc-latency", "--vs", "jeromq")).isEqualTo(2);
+        assertThat(err.toString())
+            .contains("peer does not run scenario: peer=jeromq, scenario=rpc-latency (peers that do: grpc)");
+    }
+
+    @Test
+    void shouldRejectUnknownTransportAndShmOutsideTheRpcScenarios()
+    {
+        assertThat(execute("rpc-latency", "--transport", "udp")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown transport: transport=udp (expected tcp or shm)");
+        assertThat(execute("tcp-pingpong", "--transport", "shm")).isEqualTo(2);
+        assertThat(err.toString()).contains("--transport applies to rpc scenarios only: scenario=tcp-pingpong");
     }
 
     @Test
@@ -73,6 +93,7 @@ class BenchCommandTest
     {
         assertThat(execute("--help")).isZero();
         assertThat(out.toString()).contains("bench").contains("--vs").contains("--pin").contains("busy-spin")
-            .contains("conduit bench tcp-pingpong --vs raw-socket --size 64 --pin same --json");
+            .contains("conduit bench tcp-pingpong --vs raw-socket --size 64 --pin same --json")
+            .contains("conduit bench rpc-latency --vs grpc --size 1024").contains("--transport");
     }
 }

@@ -15,7 +15,11 @@ final class Mechanisms
     /** Two threads of one process, for reference. */
     static final MessagingMechanism INPROC = MessagingMechanism.withinProcess("inproc", "inproc:conduit-demo");
 
+    /** Remote procedure calls over TCP on loopback, the peer process serving. */
+    static final RpcMechanism RPC_TCP = new RpcMechanism("rpc-tcp", "tcp://127.0.0.1:0");
+
     private static final List<MessagingMechanism> MESSAGING = List.of(TCP, TCP_TLS, INPROC);
+    private static final List<Mechanism> ALL = List.of(TCP, TCP_TLS, INPROC, RPC_TCP);
 
     private Mechanisms()
     {
@@ -26,7 +30,7 @@ final class Mechanisms
      */
     static List<Mechanism> all()
     {
-        return List.copyOf(MESSAGING);
+        return ALL;
     }
 
     /**

@@ -14,6 +14,10 @@ public final class BenchReport
     private static final String[] LATENCY_HEADERS = {"p50 us", "p90 us", "p99 us", "p99.9 us", "max us", "msgs/s"};
     private static final String[] THROUGHPUT_COLUMNS = {"msgsPerSec", "mbPerSec", "messages"};
     private static final String[] THROUGHPUT_HEADERS = {"msgs/s", "MB/s", "messages"};
+    private static final String[] RPC_THROUGHPUT_COLUMNS = {"msgsPerSec", "mbPerSec", "p50Us", "p99Us", "p999Us",
+        "maxUs", "messages"};
+    private static final String[] RPC_THROUGHPUT_HEADERS = {"calls/s", "MB/s", "p50 us", "p99 us", "p99.9 us",
+        "max us", "calls"};
 
     private final Scenario scenario;
     private final Map<String, Object> settings;
@@ -51,8 +55,22 @@ public final class BenchReport
     }
 
     /**
-     * @return one JSON object: {@code scenario}, {@code conduit}, {@code peer}, {@code ratio}, {@code ratioOf}
-     * and {@code settings}.
+     * @return Conduit's p99 over the peer's in a latency scenario, to 3 decimals, or null.
+     */
+    public Double ratioP99()
+    {
+        if (!scenario.isLatency() || conduit == null || peerResult == null)
+        {
+            return null;
+        }
+        final double peerP99 = ((Number)peerResult.figures().get("p99Us")).doubleValue();
+        final double conduitP99 = ((Number)conduit.figures().get("p99Us")).doubleValue();
+        return peerP99 == 0 ? null : Math.round(conduitP99 / peerP99 * 1000) / 1000.0;
+    }
+
+    /**
+     * @return one JSON object: {@code scenario}, {@code conduit}, {@code peer}, {@code ratio}, {@code ratioOf},
+     * {@code ratioP99} in latency scenarios, and {@code settings}.
      */
     public String toJson()
     {
@@ -62,6 +80,10 @@ public final class BenchReport
         json.put("peer", peerResult == null ? null : named(peer, peerResult));
         json.put("ratio", ratio());
         json.put("ratioOf", scenario.isLatency() ? "p50Us" : "msgsPerSec");
+        if (scenario.isLatency())
+        {
+            json.put("ratioP99", ratioP99());
+        }
         json.put("settings", settings);
         return Json.write(json);
     }
@@ -87,8 +109,10 @@ public final class BenchReport
             out.append(String.format(Locale.ROOT, "  %-10s %s%n", setting.getKey(), describe(setting.getValue())));
         }
         out.append(nl);
-        final String[] columns = scenario.isLatency() ? LATENCY_COLUMNS : THROUGHPUT_COLUMNS;
-        final String[] headers = scenario.isLatency() ? LATENCY_HEADERS : THROUGHPUT_HEADERS;
+        final String[] columns = scenario.isLatency() ? LATENCY_COLUMNS :
+            scenario.isRpc() ? RPC_THROUGHPUT_COLUMNS : THROUGHPUT_COLUMNS;
+        final String[] headers = scenario.isLatency() ? LATENCY_HEADERS :
+            scenario.isRpc() ? RPC_THROUGHPUT_HEADERS : THROUGHPUT_HEADERS;
         out.append(String.format(Locale.ROOT, "  %-12s", "system"));
         for (final String header : headers)
         {
@@ -101,8 +125,14 @@ public final class BenchReport
         if (ratio != null)
         {
             out.append(nl).append(String.format(Locale.ROOT, "  ratio conduit/%s %s: %.3f (%s is better)%n",
-                peer.cliName(), scenario.isLatency() ? "p50" : "msgs/s", ratio,
+                peer.cliName(), scenario.isLatency() ? "p50" : scenario.isRpc() ? "calls/s" : "msgs/s", ratio,
                 scenario.isLatency() ? "lower" : "higher"));
+        }
+        final Double ratioP99 = ratioP99();
+        if (ratioP99 != null)
+        {
+            out.append(String.format(Locale.ROOT, "  ratio conduit/%s p99: %.3f (lower is better)%n",
+                peer.cliName(), ratioP99));
         }
         return out.toString();
     }

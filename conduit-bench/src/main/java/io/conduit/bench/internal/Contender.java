@@ -9,24 +9,36 @@ import java.util.stream.Collectors;
  */
 public enum Contender
 {
-    /** Conduit over its public API. */
-    CONDUIT("conduit", 10, ConduitSide::new),
+    /**
+     * Conduit over its public API: messaging through {@code Publication} and {@code Subscription}, RPC through
+     * {@code conduit-rpc}'s {@code RpcServer} and {@code RpcClient}.
+     */
+    CONDUIT("conduit", 10, ConduitSide::new, ConduitRpcSide::new),
 
     /** Plain blocking {@link java.net.Socket} with TCP_NODELAY: the floor. */
-    RAW_SOCKET("raw-socket", 5, RawSocketSide::new),
+    RAW_SOCKET("raw-socket", 5, RawSocketSide::new, null),
 
     /** JeroMQ (pure-Java ZeroMQ): REQ/REP for ping-pong, PUSH/PULL for streaming. Its JIT warm-up is long. */
-    JEROMQ("jeromq", 20, JeromqSide::new);
+    JEROMQ("jeromq", 20, JeromqSide::new, null),
+
+    /** grpc-java over Netty, plaintext, with a byte-array marshaller: the RPC peer. Its JIT warm-up is long. */
+    GRPC("grpc", 15, null, GrpcSide::new);
 
     private final String cliName;
     private final double defaultWarmupS;
-    private final Supplier<Side> sideFactory;
+    private final Supplier<Side> messagingSide;
+    private final Supplier<Side> rpcSide;
 
-    Contender(final String cliName, final double defaultWarmupS, final Supplier<Side> sideFactory)
+    Contender(
+        final String cliName,
+        final double defaultWarmupS,
+        final Supplier<Side> messagingSide,
+        final Supplier<Side> rpcSide)
     {
         this.cliName = cliName;
         this.defaultWarmupS = defaultWarmupS;
-        this.sideFactory = sideFactory;
+        this.messagingSide = messagingSide;
+        this.rpcSide = rpcSide;
     }
 
     /**
@@ -46,11 +58,48 @@ public enum Contender
     }
 
     /**
-     * @return a new side implementation, run inside a side process.
+     * @param scenario to run.
+     * @return true when this contender has sides for the scenario: messaging systems run the tcp scenarios, RPC
+     * systems the rpc ones.
      */
-    public Side newSide()
+    public boolean runs(final Scenario scenario)
     {
-        return sideFactory.get();
+        return (scenario.isRpc() ? rpcSide : messagingSide) != null;
+    }
+
+    /**
+     * @param scenario to run.
+     * @return a new side implementation for it, run inside a side process.
+     * @throws IllegalArgumentException when this contender does not run the scenario.
+     */
+    public Side newSide(final Scenario scenario)
+    {
+        if (!runs(scenario))
+        {
+            throw new IllegalArgumentException("system does not run scenario: system=" + cliName + ", scenario=" +
+                scenario.cliName() + " (systems that do: " + names(scenario) + ")");
+        }
+        return (scenario.isRpc() ? rpcSide : messagingSide).get();
+    }
+
+    /**
+     * @param scenario to run.
+     * @return the command-line names of the contenders that run it, comma separated.
+     */
+    public static String names(final Scenario scenario)
+    {
+        return Arrays.stream(values()).filter(c -> c.runs(scenario)).map(Contender::cliName)
+            .collect(Collectors.joining(", "));
+    }
+
+    /**
+     * @param scenario to run.
+     * @return the command-line names of the peers that run it, comma separated.
+     */
+    public static String peerNames(final Scenario scenario)
+    {
+        return Arrays.stream(values()).filter(c -> c != CONDUIT && c.runs(scenario)).map(Contender::cliName)
+            .collect(Collectors.joining(", "));
     }
 
     /**

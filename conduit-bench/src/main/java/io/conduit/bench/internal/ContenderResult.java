@@ -35,10 +35,11 @@ public final class ContenderResult
      * @param scenario  that ran.
      * @param contender measured.
      * @param sizeBytes of each message.
-     * @param measured  result of the measuring side (pinger or receiver).
+     * @param measured  result of the measuring side (pinger, receiver or RPC client).
      * @param other     result of the other side (the sender's count), or an empty map.
      * @return the figures.
-     * @throws IllegalStateException when a stream lost, duplicated or reordered messages, or a result is malformed.
+     * @throws IllegalStateException when a stream lost, duplicated or reordered messages, an RPC call failed, or a
+     *                               result is malformed.
      */
     public static ContenderResult of(
         final Scenario scenario,
@@ -50,6 +51,10 @@ public final class ContenderResult
         if (scenario.isLatency())
         {
             return latency(scenario, contender, sizeBytes, measured);
+        }
+        if (scenario.isRpc())
+        {
+            return rpcThroughput(scenario, contender, sizeBytes, measured);
         }
         return throughput(scenario, contender, measured, other);
     }
@@ -75,6 +80,35 @@ public final class ContenderResult
         figures.put("mbPerSec", round2(msgsPerSec * sizeBytes / 1e6));
         figures.put("messages", messages);
         figures.put("lateAtEnd", number(measured, "lateAtEnd").longValue());
+        return new ContenderResult(scenario, contender, histogram, figures);
+    }
+
+    private static ContenderResult rpcThroughput(
+        final Scenario scenario,
+        final Contender contender,
+        final int sizeBytes,
+        final Map<String, Object> measured)
+    {
+        final long errors = number(measured, "errors").longValue();
+        if (errors != 0)
+        {
+            throw new IllegalStateException("rpc calls failed: contender=" + contender.cliName() + ", errors=" +
+                errors + ", first=" + measured.get("firstError"));
+        }
+        final Histogram histogram = decode(string(measured, "histogram"));
+        final long calls = number(measured, "messages").longValue();
+        final long elapsedNs = number(measured, "elapsedNs").longValue();
+        final double callsPerSec = elapsedNs > 0 ? calls * 1e9 / elapsedNs : 0;
+        final Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("msgsPerSec", Math.round(callsPerSec));
+        figures.put("mbPerSec", round2(callsPerSec * sizeBytes / 1e6));
+        figures.put("messages", calls);
+        figures.put("callsInFlight", number(measured, "callsInFlight").longValue());
+        figures.put("p50Us", micros(histogram.getValueAtPercentile(50)));
+        figures.put("p99Us", micros(histogram.getValueAtPercentile(99)));
+        figures.put("p999Us", micros(histogram.getValueAtPercentile(99.9)));
+        figures.put("maxUs", micros(histogram.getMaxValue()));
+        figures.put("errors", errors);
         return new ContenderResult(scenario, contender, histogram, figures);
     }
 
@@ -124,7 +158,7 @@ public final class ContenderResult
     }
 
     /**
-     * @return the round-trip histogram in ns of a latency scenario, or null.
+     * @return the round-trip histogram in ns of a latency or RPC scenario, or null.
      */
     public Histogram histogram()
     {

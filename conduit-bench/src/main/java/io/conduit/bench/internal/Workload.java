@@ -27,6 +27,7 @@ public final class Workload
     private final long warmupNs;
     private final long durationNs;
     private final String idle;
+    private final String transport;
     private final int connectPort;
 
     /**
@@ -38,6 +39,7 @@ public final class Workload
      * @param warmupNs    before measuring.
      * @param durationNs  of the measurement.
      * @param idle        idle strategy name of Conduit's poll loops and of the pacer.
+     * @param transport   Conduit's transport in the RPC scenarios: {@code tcp} or {@code shm}.
      * @param connectPort the responder's port, for the initiator; 0 for the responder.
      */
     public Workload(
@@ -49,6 +51,7 @@ public final class Workload
         final long warmupNs,
         final long durationNs,
         final String idle,
+        final String transport,
         final int connectPort)
     {
         this.scenario = scenario;
@@ -59,6 +62,7 @@ public final class Workload
         this.warmupNs = warmupNs;
         this.durationNs = durationNs;
         this.idle = idle;
+        this.transport = transport;
         this.connectPort = connectPort;
     }
 
@@ -88,6 +92,7 @@ public final class Workload
             Long.parseLong(required(values, "warmupNs")),
             Long.parseLong(required(values, "durationNs")),
             required(values, "idle"),
+            required(values, "transport"),
             Integer.parseInt(required(values, "connectPort")));
     }
 
@@ -115,6 +120,7 @@ public final class Workload
         args.add("warmupNs=" + warmupNs);
         args.add("durationNs=" + durationNs);
         args.add("idle=" + idle);
+        args.add("transport=" + transport);
         args.add("connectPort=" + connectPort);
         return args;
     }
@@ -126,7 +132,8 @@ public final class Workload
      */
     public Workload forRole(final boolean role, final int port)
     {
-        return new Workload(scenario, contender, role, sizeBytes, ratePerSec, warmupNs, durationNs, idle, port);
+        return new Workload(scenario, contender, role, sizeBytes, ratePerSec, warmupNs, durationNs, idle, transport,
+            port);
     }
 
     /**
@@ -199,6 +206,14 @@ public final class Workload
     public String idle()
     {
         return idle;
+    }
+
+    /**
+     * @return Conduit's transport in the RPC scenarios: {@code tcp} or {@code shm}.
+     */
+    public String transport()
+    {
+        return transport;
     }
 
     /**

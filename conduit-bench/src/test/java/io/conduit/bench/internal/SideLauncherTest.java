@@ -5,6 +5,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,8 +19,13 @@ class SideLauncherTest
 
     private static Workload brief(final Scenario scenario, final int ratePerSec)
     {
-        return new Workload(scenario, Contender.RAW_SOCKET, false, 64, ratePerSec,
-            TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.MILLISECONDS.toNanos(200), "yield", 0);
+        return brief(scenario, Contender.RAW_SOCKET, ratePerSec);
+    }
+
+    private static Workload brief(final Scenario scenario, final Contender contender, final int ratePerSec)
+    {
+        return new Workload(scenario, contender, false, 64, ratePerSec,
+            TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.MILLISECONDS.toNanos(200), "yield", "tcp", 0);
     }
 
     @Test
@@ -63,6 +70,24 @@ class SideLauncherTest
 
         assertThat(result.figures()).containsEntry("verified", true);
         assertThat((Long)result.figures().get("msgsPerSec")).isPositive();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Contender.class, names = {"CONDUIT", "GRPC"})
+    void shouldCallAnEchoServerInAnotherProcessOneCallAtATimeAndManyInFlight(final Contender contender)
+        throws Exception
+    {
+        final BenchRunner runner =
+            new BenchRunner(SideLauncher.forThisJvm(SMALL_JVM, UNPINNED, Pinning.NONE), ProgressBar.none());
+
+        final ContenderResult latency = runner.run(brief(Scenario.RPC_LATENCY, contender, 1000));
+        final ContenderResult throughput = runner.run(brief(Scenario.RPC_THROUGHPUT, contender, 0));
+
+        assertThat((Long)latency.figures().get("messages")).isPositive();
+        assertThat((Double)latency.figures().get("p50Us")).isPositive();
+        assertThat((Long)throughput.figures().get("msgsPerSec")).isPositive();
+        assertThat(throughput.figures()).containsEntry("errors", 0L).containsEntry("callsInFlight", 64L);
+        assertThat(throughput.histogram().getTotalCount()).isPositive();
     }
 
     @Test
