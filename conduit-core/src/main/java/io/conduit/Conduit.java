@@ -15,6 +15,9 @@ import io.conduit.internal.AbstractSubscription;
 import io.conduit.internal.SubscriptionAgent;
 import io.conduit.internal.Transport;
 import io.conduit.internal.inproc.InprocTransport;
+import io.conduit.internal.shm.LogDescriptor;
+import io.conduit.internal.shm.LogFiles;
+import io.conduit.internal.shm.ShmTransport;
 import io.conduit.internal.tcp.TcpTransport;
 
 /**
@@ -201,6 +204,8 @@ public final class Conduit implements AutoCloseable
                     return new InprocTransport(context);
                 case TCP:
                     return new TcpTransport(context, counters);
+                case SHM:
+                    return new ShmTransport(context);
                 default:
                     throw new ConduitException(ErrorCode.INVALID_ENDPOINT,
                         "not supported yet: scheme=" + scheme.prefix() + ", uri=" + endpoint);
@@ -232,6 +237,9 @@ public final class Conduit implements AutoCloseable
         private boolean tlsClientAuth = Boolean.parseBoolean(System.getProperty("conduit.tls.client.auth", "false"));
         private KeyManagerFactory tlsKeyManagerFactory;
         private TrustManagerFactory tlsTrustManagerFactory;
+        private Path shmDirectory = pathProperty("conduit.shm.dir");
+        private int shmCapacity = sizeProperty("conduit.shm.capacity", 16 * 1024 * 1024);
+        private long shmLivenessTimeoutMs = Long.getLong("conduit.shm.liveness.timeout.ms", 1_000);
         private boolean concluded;
 
         private static int sizeProperty(final String name, final int defaultValue)
@@ -283,6 +291,13 @@ public final class Conduit implements AutoCloseable
             requireReadable(tlsCertificateChainFile, "tlsCertificateChainFile");
             requireReadable(tlsPrivateKeyFile, "tlsPrivateKeyFile");
             requireReadable(tlsTrustedCertificatesFile, "tlsTrustedCertificatesFile");
+            require(LogDescriptor.isValidCapacity(shmCapacity), "shmCapacity (a power of 2 from 64k to 1g)",
+                shmCapacity);
+            require(shmLivenessTimeoutMs >= 10, "shmLivenessTimeoutMs (at least 10)", shmLivenessTimeoutMs);
+            if (shmDirectory == null)
+            {
+                shmDirectory = LogFiles.defaultDirectory();
+            }
             if ((tlsCertificateChainFile == null) != (tlsPrivateKeyFile == null))
             {
                 throw new IllegalArgumentException(
@@ -516,6 +531,67 @@ public final class Conduit implements AutoCloseable
         public boolean timestamps()
         {
             return timestamps;
+        }
+
+        /**
+         * @param directory of shared-memory logs (default {@code /dev/shm/conduit-<user>} on Linux, else under
+         *                  the temp directory; {@code conduit.shm.dir}). Created private (0700) when missing.
+         * @return this.
+         */
+        public Context shmDirectory(final Path directory)
+        {
+            checkMutable();
+            this.shmDirectory = directory;
+            return this;
+        }
+
+        /**
+         * @return the directory of shared-memory logs; set by {@link #conclude()} when not given.
+         */
+        public Path shmDirectory()
+        {
+            return shmDirectory;
+        }
+
+        /**
+         * @param bytes of the data ring of a new shared-memory log, a power of 2 from 64k to 1g (default 16m,
+         *              {@code conduit.shm.capacity}); {@code shm:name?capacity=} overrides it per endpoint. A
+         *              message may take at most a quarter of it.
+         * @return this.
+         */
+        public Context shmCapacity(final int bytes)
+        {
+            checkMutable();
+            this.shmCapacity = bytes;
+            return this;
+        }
+
+        /**
+         * @return the data ring of a new shared-memory log, in bytes.
+         */
+        public int shmCapacity()
+        {
+            return shmCapacity;
+        }
+
+        /**
+         * @param timeoutMs after which a shared-memory peer whose heartbeat stopped is judged dead (default 1000,
+         *                  {@code conduit.shm.liveness.timeout.ms}); heartbeats go every tenth of it.
+         * @return this.
+         */
+        public Context shmLivenessTimeoutMs(final long timeoutMs)
+        {
+            checkMutable();
+            this.shmLivenessTimeoutMs = timeoutMs;
+            return this;
+        }
+
+        /**
+         * @return the shared-memory liveness timeout in milliseconds.
+         */
+        public long shmLivenessTimeoutMs()
+        {
+            return shmLivenessTimeoutMs;
         }
 
         /**

@@ -32,5 +32,10 @@ public enum Counter
     /** Partly received messages discarded because their publisher went away mid-message. */
     INCOMPLETE_MESSAGES,
     /** Errors of any other kind. */
-    ERRORS
+    ERRORS,
+    /**
+     * Times a shared-memory subscriber was judged dead by others (its heartbeat stopped for the liveness timeout)
+     * and rejoined at the tail, skipping what it had not read.
+     */
+    EVICTIONS
 }

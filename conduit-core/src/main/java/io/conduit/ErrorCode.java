@@ -27,7 +27,9 @@ public enum ErrorCode
     /** The object was used after it was closed. */
     CLOSED(9),
     /** A blocking operation did not complete within its timeout. */
-    TIMED_OUT(10);
+    TIMED_OUT(10),
+    /** A shared-memory log file that this version cannot use: not a log, a newer layout, truncated, or not ours. */
+    INVALID_LOG(11);
 
     private static final ErrorCode[] BY_VALUE = new ErrorCode[values().length];
 

@@ -9,8 +9,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -100,11 +98,11 @@ class ConduitLifecycleTest
             .isInstanceOfSatisfying(ConduitException.class, ex -> assertThat(ex.code()).isEqualTo(ErrorCode.CLOSED));
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"udp://127.0.0.1:40123", "shm:lifecycle"})
-    void shouldSayWhichSchemeIsNotSupportedYet(final String uri)
+    @Test
+    void shouldSayWhichSchemeIsNotSupportedYet()
     {
-        final String scheme = uri.substring(0, uri.indexOf(':'));
+        final String uri = "udp://127.0.0.1:40123";
+        final String scheme = "udp";
         try (Conduit conduit = Conduit.launch())
         {
             assertThatThrownBy(() -> conduit.addPublication(uri, 1))

@@ -14,7 +14,7 @@ import static io.conduit.internal.FrameDescriptor.END_FLAG;
  * Reassembles fragmented messages, one in progress per session. Memory per session is bounded by the maximum
  * message length; a fragment that does not continue the message in progress discards it and is counted.
  */
-final class MessageAssembler
+public final class MessageAssembler
 {
     private static final int INITIAL_CAPACITY = 64 * 1024;
 
@@ -33,7 +33,7 @@ final class MessageAssembler
     private int inProgressCount;
     private Assembly completed;
 
-    MessageAssembler(final int maxMessageLength, final Counters counters)
+    public MessageAssembler(final int maxMessageLength, final Counters counters)
     {
         this.maxMessageLength = maxMessageLength;
         this.counters = counters;
@@ -42,7 +42,7 @@ final class MessageAssembler
     /**
      * @return true when some session has a message in progress.
      */
-    boolean hasInProgress()
+    public boolean hasInProgress()
     {
         return inProgressCount > 0;
     }
@@ -52,7 +52,7 @@ final class MessageAssembler
      *
      * @return the length of the message this fragment completed, now in {@link #completedBuffer()}, or -1.
      */
-    int onFragment(
+    public int onFragment(
         final int sessionId,
         final long sequence,
         final byte flags,
@@ -129,7 +129,7 @@ final class MessageAssembler
     /**
      * @return the buffer of the message last completed, from index 0; valid until the next fragment.
      */
-    ByteBuffer completedBuffer()
+    public ByteBuffer completedBuffer()
     {
         return completed.buffer;
     }
@@ -137,13 +137,25 @@ final class MessageAssembler
     /**
      * Forget a session that ended, counting a message it left partly received.
      */
-    void discard(final int sessionId)
+    public void discard(final int sessionId)
     {
         final Assembly assembly = assemblies.remove(sessionId);
         if (assembly != null)
         {
             abandon(assembly);
         }
+    }
+
+    /**
+     * Forget every session, counting each message left partly received.
+     */
+    public void discardAll()
+    {
+        for (final Assembly assembly : assemblies.values())
+        {
+            abandon(assembly);
+        }
+        assemblies.clear();
     }
 
     private static void startDropping(final Assembly assembly, final long sequence)

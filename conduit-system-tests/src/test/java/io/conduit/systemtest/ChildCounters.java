@@ -14,10 +14,21 @@ final class ChildCounters
 
     static String describe(final Counters counters)
     {
+        return describe(counters, "");
+    }
+
+    /**
+     * @param counters to print.
+     * @param prefix   of every key, to tell a subscription's counters from its Conduit's.
+     * @return the counters as {@code key=value} pairs.
+     */
+    static String describe(final Counters counters, final String prefix)
+    {
         final StringBuilder sb = new StringBuilder();
         for (final Counter counter : Counter.values())
         {
-            sb.append(sb.length() == 0 ? "" : " ").append(counter.name()).append('=').append(counters.get(counter));
+            sb.append(sb.length() == 0 ? "" : " ").append(prefix).append(counter.name()).append('=')
+                .append(counters.get(counter));
         }
         return sb.toString();
     }

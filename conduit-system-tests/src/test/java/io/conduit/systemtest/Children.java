@@ -13,7 +13,7 @@ import io.conduit.test.JavaProcesses;
  */
 final class Children
 {
-    static final Pattern READY = Pattern.compile("^READY port=(\\d+)");
+    static final Pattern READY = Pattern.compile("^READY port=(-?\\d+)");
     static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
     private Children()

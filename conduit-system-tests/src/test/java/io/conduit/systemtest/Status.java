@@ -39,13 +39,22 @@ final class Status
      */
     void assertDeliveredExactlyOnceInOrder(final long count)
     {
+        assertDeliveredExactlyOnceInOrder(count, 1);
+    }
+
+    /**
+     * Check a subscriber's DONE status: {@code count} messages from {@code sessions} publications arrived once,
+     * intact and in each publication's order, from sequence 0.
+     */
+    void assertDeliveredExactlyOnceInOrder(final long count, final int sessions)
+    {
         assertThat(get("received")).isEqualTo(count);
         assertThat(get("firstSequence")).isZero();
         assertThat(get("duplicates")).isZero();
         assertThat(get("gaps")).isZero();
         assertThat(get("outOfOrder")).isZero();
         assertThat(get("corrupt")).isZero();
-        assertThat(get("sessions")).isEqualTo(1);
+        assertThat(get("sessions")).isEqualTo(sessions);
     }
 
     static Status of(final Matcher matcher)

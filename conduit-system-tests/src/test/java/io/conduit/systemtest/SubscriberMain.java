@@ -77,6 +77,7 @@ public final class SubscriberMain
         final Counters counters)
     {
         return tracker.describe() + " corrupt=" + corrupt + " headerMismatches=" + headerMismatches +
-            " connected=" + subscription.isConnected() + " " + ChildCounters.describe(counters);
+            " connected=" + subscription.isConnected() + " " + ChildCounters.describe(counters) + " " +
+            ChildCounters.describe(subscription.counters(), "sub");
     }
 }

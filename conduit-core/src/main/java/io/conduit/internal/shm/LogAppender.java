@@ -1,0 +1,189 @@
+package io.conduit.internal.shm;
+
+import java.nio.ByteBuffer;
+
+import io.conduit.Publication;
+import io.conduit.internal.AbstractPublication;
+import io.conduit.internal.FrameDescriptor;
+
+import static io.conduit.internal.FrameDescriptor.HEADER_LENGTH;
+import static io.conduit.internal.FrameDescriptor.TYPE_DATA;
+import static io.conduit.internal.shm.LogDescriptor.SLOT_CLAIM_LENGTH_OFFSET;
+import static io.conduit.internal.shm.LogDescriptor.SLOT_MESSAGES_OFFSET;
+import static io.conduit.internal.shm.LogDescriptor.SLOT_POSITION_OFFSET;
+import static io.conduit.internal.shm.LogDescriptor.SLOT_TROUBLE_OFFSET;
+
+/**
+ * Appends one publisher's messages to a log: claim, write, commit (see {@link LogDescriptor}). Not thread-safe:
+ * one thread appends at a time per appender; any number of appenders, in any processes, share a log.
+ */
+public final class LogAppender
+{
+    private final LogBuffer log;
+    private final LogCleaner cleaner;
+    private final ByteBuffer buffer;
+    private final int slot;
+    private final int streamId;
+    private final int sessionId;
+    private final int maxPayloadLength;
+    private final int capacity;
+    private long messages;
+    private long backPressured;
+
+    /**
+     * @param log              to append to.
+     * @param cleaner          of that log.
+     * @param slot             offset of this publisher's slot.
+     * @param streamId         of the log.
+     * @param sessionId        of the publisher.
+     * @param maxPayloadLength longest payload of one frame; longer messages are fragmented.
+     */
+    public LogAppender(
+        final LogBuffer log,
+        final LogCleaner cleaner,
+        final int slot,
+        final int streamId,
+        final int sessionId,
+        final int maxPayloadLength)
+    {
+        this.log = log;
+        this.cleaner = cleaner;
+        this.buffer = log.buffer();
+        this.slot = slot;
+        this.streamId = streamId;
+        this.sessionId = sessionId;
+        this.maxPayloadLength = maxPayloadLength;
+        this.capacity = log.capacity();
+    }
+
+    /**
+     * @param length of a message.
+     * @return the ring space the message takes, in frames.
+     */
+    public int framedLength(final int length)
+    {
+        if (length <= maxPayloadLength)
+        {
+            return LogDescriptor.alignedLength(HEADER_LENGTH + length);
+        }
+        final int fullFrames = length / maxPayloadLength;
+        final int rest = length % maxPayloadLength;
+        return fullFrames * LogDescriptor.alignedLength(HEADER_LENGTH + maxPayloadLength) +
+            (rest == 0 ? 0 : LogDescriptor.alignedLength(HEADER_LENGTH + rest));
+    }
+
+    /**
+     * Append a message.
+     *
+     * @param srcBuffer   holding the message, or null when {@code srcArray} does.
+     * @param srcArray    holding the message, or null when {@code srcBuffer} does.
+     * @param offset      of the message.
+     * @param length      of the message; its framed length is at most a quarter of the capacity.
+     * @param sequence    of the message.
+     * @param timestampNs to stamp, or 0.
+     * @return the position after the message, {@link Publication#BACK_PRESSURED} when the slowest subscriber
+     * has not read far enough, or {@link Publication#NOT_CONNECTED} when there is no subscriber.
+     */
+    public long append(
+        final ByteBuffer srcBuffer,
+        final byte[] srcArray,
+        final int offset,
+        final int length,
+        final long sequence,
+        final long timestampNs)
+    {
+        if (cleaner.subscribers() <= 0)
+        {
+            return Publication.NOT_CONNECTED;
+        }
+        final int required = framedLength(length);
+        long tail;
+        int padding;
+        while (true)
+        {
+            tail = log.tailVolatile();
+            final int ringOffset = (int)tail & (capacity - 1);
+            padding = required > capacity - ringOffset ? capacity - ringOffset : 0;
+            final long claimEnd = tail + padding + required;
+            final long requiredLimit = LogCleaner.requiredLimit(claimEnd);
+            if (requiredLimit > log.cleanLimitAcquire())
+            {
+                if (!cleaner.tryClean(requiredLimit))
+                {
+                    return refuse();
+                }
+                if (cleaner.subscribers() <= 0)
+                {
+                    // Cleaning evicted the last subscriber.
+                    return Publication.NOT_CONNECTED;
+                }
+            }
+            // The claim is recorded before it is made, so a process that dies holding it can be unblocked.
+            log.longRelease(slot + SLOT_POSITION_OFFSET, tail);
+            log.longRelease(slot + SLOT_CLAIM_LENGTH_OFFSET, padding + required);
+            if (log.compareAndSetTail(tail, claimEnd))
+            {
+                break;
+            }
+        }
+        if (padding > 0)
+        {
+            log.writePad(log.indexOf(tail), padding, streamId, sessionId);
+        }
+        writeFrames(log.indexOf(tail + padding), srcBuffer, srcArray, offset, length, sequence, timestampNs);
+        log.longOpaque(slot + SLOT_MESSAGES_OFFSET, ++messages);
+        return tail + padding + required;
+    }
+
+    private long refuse()
+    {
+        if (cleaner.subscribers() <= 0)
+        {
+            return Publication.NOT_CONNECTED;
+        }
+        log.longOpaque(slot + SLOT_TROUBLE_OFFSET, ++backPressured);
+        return Publication.BACK_PRESSURED;
+    }
+
+    private void writeFrames(
+        final int firstIndex,
+        final ByteBuffer srcBuffer,
+        final byte[] srcArray,
+        final int offset,
+        final int length,
+        final long sequence,
+        final long timestampNs)
+    {
+        if (length <= maxPayloadLength)
+        {
+            writeFrame(firstIndex, FrameDescriptor.UNFRAGMENTED, srcBuffer, srcArray, offset, length, sequence,
+                timestampNs);
+            return;
+        }
+        int index = firstIndex;
+        int written = 0;
+        while (written < length)
+        {
+            final int chunk = Math.min(maxPayloadLength, length - written);
+            final byte flags = FrameDescriptor.fragmentFlags(written, chunk, length);
+            writeFrame(index, flags, srcBuffer, srcArray, offset + written, chunk, sequence, timestampNs);
+            written += chunk;
+            index += LogDescriptor.alignedLength(HEADER_LENGTH + chunk);
+        }
+    }
+
+    private void writeFrame(
+        final int index,
+        final byte flags,
+        final ByteBuffer srcBuffer,
+        final byte[] srcArray,
+        final int offset,
+        final int length,
+        final long sequence,
+        final long timestampNs)
+    {
+        FrameDescriptor.writeHeader(buffer, index, flags, TYPE_DATA, streamId, sessionId, sequence, timestampNs);
+        AbstractPublication.copy(buffer, index + HEADER_LENGTH, srcBuffer, srcArray, offset, length);
+        log.frameLengthRelease(index, HEADER_LENGTH + length);
+    }
+}

@@ -1,0 +1,277 @@
+package io.conduit.internal.shm;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.conduit.ConduitException;
+import io.conduit.ErrorCode;
+
+import static io.conduit.internal.shm.LogDescriptor.EVICTIONS_OFFSET;
+import static io.conduit.internal.shm.LogDescriptor.FRAME_ALIGNMENT;
+import static io.conduit.internal.shm.LogDescriptor.SLOT_HEARTBEAT_OFFSET;
+import static io.conduit.internal.shm.LogDescriptor.SLOT_OWNER_OFFSET;
+import static io.conduit.internal.shm.LogDescriptor.SLOT_POSITION_OFFSET;
+import static io.conduit.internal.shm.LogDescriptor.SLOT_STATE_OFFSET;
+import static io.conduit.internal.shm.LogDescriptor.STATE_ACTIVE;
+import static io.conduit.internal.shm.LogDescriptor.STATE_EVICTED;
+import static io.conduit.internal.shm.LogDescriptor.STATE_FREE;
+import static io.conduit.internal.shm.LogDescriptor.SUBSCRIBERS_OFFSET;
+import static io.conduit.internal.shm.LogDescriptor.SUBSCRIBER_SLOTS;
+
+/**
+ * The holder of a log's clean lock: zeroes ring space every live subscriber has read and moves the clean limit
+ * on, evicts subscribers whose heartbeat stopped, and admits and removes subscribers. One process at a time
+ * holds the lock; the lock of a process that died holding it is taken over.
+ */
+public final class LogCleaner
+{
+    private static final long PROCESS_TOKEN =
+        (ProcessLiveness.currentPid() << 32) | (ThreadLocalRandom.current().nextInt() & 0xFFFF_FFFFL | 1L);
+    private static final int SPINS_BETWEEN_HOLDER_CHECKS = 10_000;
+    private static final long LOCK_TIMEOUT_NS = 10_000_000_000L;
+
+    private final LogBuffer log;
+    private final long livenessTimeoutMs;
+    private final long cleanChunk;
+
+    /**
+     * @param log               to clean.
+     * @param livenessTimeoutMs after which a subscriber without a heartbeat is evicted.
+     */
+    public LogCleaner(final LogBuffer log, final long livenessTimeoutMs)
+    {
+        this.log = log;
+        this.livenessTimeoutMs = livenessTimeoutMs;
+        this.cleanChunk = log.capacity() / 4;
+    }
+
+    /**
+     * @return the token this process holds the clean lock with.
+     */
+    static long processToken()
+    {
+        return PROCESS_TOKEN;
+    }
+
+    /**
+     * Try to make space for a claim without waiting: when no other thread is cleaning, evict dead subscribers,
+     * then zero what every live subscriber has read, at least up to {@code requiredLimit} when possible.
+     *
+     * @param requiredLimit the clean limit the caller needs.
+     * @return true when the clean limit now reaches {@code requiredLimit}.
+     */
+    public boolean tryClean(final long requiredLimit)
+    {
+        if (!tryLock())
+        {
+            return false;
+        }
+        try
+        {
+            return cleanLocked(requiredLimit, System.currentTimeMillis()) >= requiredLimit;
+        }
+        finally
+        {
+            log.unlockClean(PROCESS_TOKEN);
+        }
+    }
+
+    private long cleanLocked(final long requiredLimit, final long nowMs)
+    {
+        final long tail = log.tailVolatile();
+        long minPosition = tail;
+        for (int i = 0; i < SUBSCRIBER_SLOTS; i++)
+        {
+            final int slot = LogDescriptor.subscriberSlotOffset(i);
+            if (log.longAcquire(slot + SLOT_STATE_OFFSET) != STATE_ACTIVE)
+            {
+                continue;
+            }
+            if (isStale(slot, nowMs))
+            {
+                evict(slot);
+                continue;
+            }
+            minPosition = Math.min(minPosition, log.longAcquire(slot + SLOT_POSITION_OFFSET));
+        }
+        final long limit = log.cleanLimitAcquire();
+        final long reachable = minPosition + log.capacity();
+        final long newLimit = Math.min(reachable, Math.max(requiredLimit, limit + cleanChunk));
+        if (newLimit > limit)
+        {
+            log.zero(limit, newLimit);
+            log.cleanLimitRelease(newLimit);
+            return newLimit;
+        }
+        return limit;
+    }
+
+    private boolean isStale(final int slot, final long nowMs)
+    {
+        return nowMs - log.longAcquire(slot + SLOT_HEARTBEAT_OFFSET) > livenessTimeoutMs;
+    }
+
+    private void evict(final int slot)
+    {
+        if (log.compareAndSetLong(slot + SLOT_STATE_OFFSET, STATE_ACTIVE, STATE_EVICTED))
+        {
+            log.addToCounter(SUBSCRIBERS_OFFSET, -1);
+            log.addToCounter(EVICTIONS_OFFSET, 1);
+        }
+    }
+
+    /**
+     * Evict subscribers whose heartbeat stopped, if any, so they stop holding publishers back.
+     *
+     * @param nowMs epoch time now.
+     * @return subscribers evicted.
+     */
+    public int evictStale(final long nowMs)
+    {
+        int stale = 0;
+        for (int i = 0; i < SUBSCRIBER_SLOTS; i++)
+        {
+            final int slot = LogDescriptor.subscriberSlotOffset(i);
+            if (log.longAcquire(slot + SLOT_STATE_OFFSET) == STATE_ACTIVE && isStale(slot, nowMs))
+            {
+                stale++;
+            }
+        }
+        if (stale == 0 || !tryLock())
+        {
+            return 0;
+        }
+        int evicted = 0;
+        try
+        {
+            for (int i = 0; i < SUBSCRIBER_SLOTS; i++)
+            {
+                final int slot = LogDescriptor.subscriberSlotOffset(i);
+                if (log.longAcquire(slot + SLOT_STATE_OFFSET) == STATE_ACTIVE && isStale(slot, nowMs))
+                {
+                    evict(slot);
+                    evicted++;
+                }
+            }
+        }
+        finally
+        {
+            log.unlockClean(PROCESS_TOKEN);
+        }
+        return evicted;
+    }
+
+    /**
+     * Make a subscriber slot active at the tail, so the subscriber sees every message committed after it. The
+     * caller owns the slot (see {@link SlotTable}).
+     *
+     * @param slot  offset of the subscriber's slot.
+     * @param nowMs epoch time now, the first heartbeat.
+     * @return the position the subscriber starts from.
+     */
+    public long join(final int slot, final long nowMs)
+    {
+        lock();
+        try
+        {
+            final long position = log.tailVolatile();
+            log.longRelease(slot + SLOT_HEARTBEAT_OFFSET, nowMs);
+            log.longRelease(slot + SLOT_POSITION_OFFSET, position);
+            log.longRelease(slot + SLOT_STATE_OFFSET, STATE_ACTIVE);
+            log.addToCounter(SUBSCRIBERS_OFFSET, 1);
+            return position;
+        }
+        finally
+        {
+            log.unlockClean(PROCESS_TOKEN);
+        }
+    }
+
+    /**
+     * Stop a subscriber holding publishers back; its slot becomes free.
+     *
+     * @param slot  offset of the subscriber's slot.
+     * @param owner token the slot was taken with: a slot taken over by another subscriber is left alone.
+     */
+    public void leave(final int slot, final long owner)
+    {
+        lock();
+        try
+        {
+            if (log.longAcquire(slot + SLOT_OWNER_OFFSET) != owner)
+            {
+                return;
+            }
+            if (log.compareAndSetLong(slot + SLOT_STATE_OFFSET, STATE_ACTIVE, STATE_FREE))
+            {
+                log.addToCounter(SUBSCRIBERS_OFFSET, -1);
+            }
+            else
+            {
+                log.longRelease(slot + SLOT_STATE_OFFSET, STATE_FREE);
+            }
+            log.longRelease(slot + SLOT_OWNER_OFFSET, 0);
+        }
+        finally
+        {
+            log.unlockClean(PROCESS_TOKEN);
+        }
+    }
+
+    /**
+     * @return the number of active subscribers.
+     */
+    public long subscribers()
+    {
+        return log.longAcquire(SUBSCRIBERS_OFFSET);
+    }
+
+    /**
+     * @param claimEnd end position of a claim.
+     * @return the smallest clean limit that lets a claim end there.
+     */
+    public static long requiredLimit(final long claimEnd)
+    {
+        return claimEnd + FRAME_ALIGNMENT;
+    }
+
+    private boolean tryLock()
+    {
+        if (log.tryLockClean(PROCESS_TOKEN))
+        {
+            return true;
+        }
+        final long holder = log.cleanLockHolder();
+        return holder != 0 && holder != PROCESS_TOKEN && !isHolderAlive(holder) &&
+            log.stealCleanLock(holder, PROCESS_TOKEN);
+    }
+
+    private void lock()
+    {
+        final long deadlineNs = System.nanoTime() + LOCK_TIMEOUT_NS;
+        int spins = 0;
+        while (!log.tryLockClean(PROCESS_TOKEN))
+        {
+            if (++spins % SPINS_BETWEEN_HOLDER_CHECKS == 0)
+            {
+                final long holder = log.cleanLockHolder();
+                if (holder != 0 && holder != PROCESS_TOKEN && !isHolderAlive(holder) &&
+                    log.stealCleanLock(holder, PROCESS_TOKEN))
+                {
+                    return;
+                }
+                if (System.nanoTime() - deadlineNs > 0)
+                {
+                    throw new ConduitException(ErrorCode.INVALID_LOG,
+                        "shared-memory log lock held too long: holderPid=" + (holder >>> 32));
+                }
+                Thread.yield();
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private static boolean isHolderAlive(final long holder)
+    {
+        return ProcessLiveness.isAlive(holder >>> 32, 0);
+    }
+}

@@ -1,0 +1,205 @@
+package io.conduit.internal.shm;
+
+import java.nio.ByteBuffer;
+
+import io.conduit.ConduitException;
+import io.conduit.Counter;
+import io.conduit.Counters;
+import io.conduit.ErrorCode;
+import io.conduit.Header;
+import io.conduit.MessageHandler;
+import io.conduit.internal.FrameDescriptor;
+import io.conduit.internal.MessageAssembler;
+
+import static io.conduit.internal.FrameDescriptor.HEADER_LENGTH;
+import static io.conduit.internal.FrameDescriptor.TYPE_DATA;
+import static io.conduit.internal.FrameDescriptor.TYPE_PAD;
+import static io.conduit.internal.FrameDescriptor.UNFRAGMENTED;
+import static io.conduit.internal.shm.LogDescriptor.SLOT_MESSAGES_OFFSET;
+import static io.conduit.internal.shm.LogDescriptor.SLOT_POSITION_OFFSET;
+import static io.conduit.internal.shm.LogDescriptor.SLOT_STATE_OFFSET;
+import static io.conduit.internal.shm.LogDescriptor.SLOT_TROUBLE_OFFSET;
+import static io.conduit.internal.shm.LogDescriptor.STATE_ACTIVE;
+
+/**
+ * Reads one subscriber's way through a log: every committed frame in position order, handing messages to a
+ * handler straight from the shared buffer (reassembling fragmented ones), then publishing the new position so
+ * publishers may reuse the space. Not thread-safe: one thread polls a reader.
+ */
+public final class LogReader
+{
+    private final LogBuffer log;
+    private final ByteBuffer buffer;
+    private final ByteBuffer handlerView;
+    private final int slot;
+    private final int capacity;
+    private final MessageAssembler assembler;
+    private final Counters counters;
+    private final Header header = new Header();
+    private final String description;
+    private final int streamId;
+    private long position;
+    private long messages;
+
+    /**
+     * @param log              to read.
+     * @param slot             offset of this subscriber's slot, active at {@code position}.
+     * @param position         to start from.
+     * @param maxMessageLength longest message to reassemble.
+     * @param counters         to count into.
+     * @param description      names the log in errors.
+     */
+    public LogReader(
+        final LogBuffer log,
+        final int slot,
+        final long position,
+        final int maxMessageLength,
+        final Counters counters,
+        final String description)
+    {
+        this.log = log;
+        this.buffer = log.buffer();
+        this.handlerView = log.buffer().asReadOnlyBuffer();
+        this.slot = slot;
+        this.capacity = log.capacity();
+        this.position = position;
+        this.assembler = new MessageAssembler(maxMessageLength, counters);
+        this.counters = counters;
+        this.description = description;
+        this.streamId = log.streamId();
+    }
+
+    /**
+     * @return the next position to read.
+     */
+    public long position()
+    {
+        return position;
+    }
+
+    /**
+     * @return true while other processes count this subscriber as live.
+     */
+    public boolean isActive()
+    {
+        return log.longOpaque(slot + SLOT_STATE_OFFSET) == STATE_ACTIVE;
+    }
+
+    /**
+     * Continue from a new position after an eviction, counting what was skipped.
+     *
+     * @param newPosition to continue from.
+     */
+    public void rejoinedAt(final long newPosition)
+    {
+        log.longOpaque(slot + SLOT_TROUBLE_OFFSET, log.longOpaque(slot + SLOT_TROUBLE_OFFSET) + newPosition - position);
+        position = newPosition;
+        assembler.discardAll();
+    }
+
+    /**
+     * @param handler      for each message.
+     * @param messageLimit most messages to deliver.
+     * @return messages delivered.
+     * @throws ConduitException when the log holds a frame no publisher could have written.
+     */
+    public int poll(final MessageHandler handler, final int messageLimit)
+    {
+        final long start = position;
+        long position = start;
+        int delivered = 0;
+        while (delivered < messageLimit)
+        {
+            final int index = log.indexOf(position);
+            final int frameLength = log.frameLengthAcquire(index);
+            if (frameLength == 0)
+            {
+                break;
+            }
+            final int alignedLength = LogDescriptor.alignedLength(frameLength);
+            if (frameLength < HEADER_LENGTH || alignedLength > capacity - (index - log.dataOffset()))
+            {
+                throw corrupt(position, frameLength);
+            }
+            final int type = FrameDescriptor.type(buffer, index);
+            if (type == TYPE_DATA)
+            {
+                delivered += onData(handler, index, frameLength);
+            }
+            else if (type == TYPE_PAD)
+            {
+                final int sessionId = FrameDescriptor.sessionId(buffer, index);
+                if (assembler.hasInProgress())
+                {
+                    assembler.discard(sessionId);
+                }
+            }
+            else
+            {
+                throw corrupt(position, frameLength);
+            }
+            position += alignedLength;
+        }
+        if (position != start)
+        {
+            this.position = position;
+            log.longRelease(slot + SLOT_POSITION_OFFSET, position);
+            if (delivered > 0)
+            {
+                messages += delivered;
+                log.longOpaque(slot + SLOT_MESSAGES_OFFSET, messages);
+            }
+        }
+        return delivered;
+    }
+
+    private int onData(final MessageHandler handler, final int index, final int frameLength)
+    {
+        final byte flags = FrameDescriptor.flags(buffer, index);
+        final int sessionId = FrameDescriptor.sessionId(buffer, index);
+        final long sequence = FrameDescriptor.sequence(buffer, index);
+        final long timestampNs = FrameDescriptor.timestampNs(buffer, index);
+        final int payloadLength = frameLength - HEADER_LENGTH;
+        if ((flags & UNFRAGMENTED) == UNFRAGMENTED)
+        {
+            return deliver(handler, handlerView, index + HEADER_LENGTH, payloadLength, sessionId, sequence,
+                timestampNs);
+        }
+        final int length = assembler.onFragment(
+            sessionId, sequence, flags, buffer, index + HEADER_LENGTH, payloadLength);
+        if (length < 0)
+        {
+            return 0;
+        }
+        final ByteBuffer completed = assembler.completedBuffer();
+        completed.clear();
+        return deliver(handler, completed, 0, length, sessionId, sequence, timestampNs);
+    }
+
+    private int deliver(
+        final MessageHandler handler,
+        final ByteBuffer source,
+        final int offset,
+        final int length,
+        final int sessionId,
+        final long sequence,
+        final long timestampNs)
+    {
+        if (timestampNs != 0)
+        {
+            counters.recordLatencyNs(System.nanoTime() - timestampNs);
+        }
+        counters.addOrdered(Counter.MESSAGES_RECEIVED, 1);
+        counters.addOrdered(Counter.BYTES_RECEIVED, length);
+        header.set(streamId, sessionId, sequence, timestampNs);
+        handler.onMessage(source, offset, length, header);
+        return 1;
+    }
+
+    private ConduitException corrupt(final long position, final int frameLength)
+    {
+        counters.increment(Counter.PROTOCOL_ERRORS);
+        return new ConduitException(ErrorCode.INVALID_LOG, "corrupt frame in shared-memory log: " + description +
+            ", position=" + position + ", frameLength=" + frameLength);
+    }
+}

@@ -1,0 +1,90 @@
+package io.conduit.internal.shm;
+
+import java.nio.ByteBuffer;
+
+import io.conduit.Endpoint;
+import io.conduit.internal.AbstractPublication;
+
+/**
+ * A publication appending to a shared-memory log. Offers never block: a full log (its slowest live subscriber
+ * a capacity behind) gives {@code BACK_PRESSURED}, no subscriber gives {@code NOT_CONNECTED}.
+ */
+final class ShmPublication extends AbstractPublication
+{
+    private final ShmTransport transport;
+    private final MappedLog log;
+    private final int slot;
+    private final long owner;
+    private final LogAppender appender;
+    private final boolean timestamps;
+    private final int maxFramedLength;
+    private long sequence;
+
+    ShmPublication(
+        final ShmTransport transport,
+        final Endpoint endpoint,
+        final int streamId,
+        final int maxMessageLength,
+        final int maxPayloadLength,
+        final boolean timestamps,
+        final MappedLog log,
+        final int slot,
+        final long owner)
+    {
+        super(endpoint, streamId, maxMessageLength);
+        this.transport = transport;
+        this.log = log;
+        this.slot = slot;
+        this.owner = owner;
+        this.timestamps = timestamps;
+        this.appender = new LogAppender(log.buffer(), log.cleaner(), slot, streamId, sessionId, maxPayloadLength);
+        this.maxFramedLength = log.buffer().capacity() / 4;
+    }
+
+    MappedLog log()
+    {
+        return log;
+    }
+
+    int slot()
+    {
+        return slot;
+    }
+
+    long owner()
+    {
+        return owner;
+    }
+
+    @Override
+    public boolean isConnected()
+    {
+        return !isClosed() && log.cleaner().subscribers() > 0;
+    }
+
+    @Override
+    protected long doOffer(final ByteBuffer srcBuffer, final byte[] srcArray, final int offset, final int length)
+    {
+        if (isClosed())
+        {
+            return CLOSED;
+        }
+        if (appender.framedLength(length) > maxFramedLength)
+        {
+            return MAX_SIZE_EXCEEDED;
+        }
+        final long result = appender.append(
+            srcBuffer, srcArray, offset, length, sequence, timestamps ? System.nanoTime() : 0);
+        if (result > 0)
+        {
+            sequence++;
+        }
+        return result;
+    }
+
+    @Override
+    protected void onClose()
+    {
+        transport.release(this);
+    }
+}

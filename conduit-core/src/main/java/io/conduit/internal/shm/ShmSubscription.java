@@ -1,0 +1,163 @@
+package io.conduit.internal.shm;
+
+import io.conduit.Counter;
+import io.conduit.Endpoint;
+import io.conduit.IdleStrategy;
+import io.conduit.MessageHandler;
+import io.conduit.internal.AbstractSubscription;
+
+import static io.conduit.internal.shm.LogDescriptor.PUBLISHER_SLOTS;
+import static io.conduit.internal.shm.LogDescriptor.SLOT_POSITION_OFFSET;
+import static io.conduit.internal.shm.LogDescriptor.SLOT_STATE_OFFSET;
+import static io.conduit.internal.shm.LogDescriptor.STATE_ACTIVE;
+
+/**
+ * A subscription reading a shared-memory log from its own position. It holds publishers back until it has read,
+ * as long as its process heartbeats; one that was judged dead and comes back rejoins at the tail and counts an
+ * eviction.
+ */
+final class ShmSubscription extends AbstractSubscription
+{
+    private final ShmTransport transport;
+    private final Endpoint endpoint;
+    private final MappedLog log;
+    private final int slot;
+    private final long owner;
+    private final LogReader reader;
+    private final IdleStrategy idleStrategy;
+    private long stuckPosition = -1;
+    private long stuckSinceMs;
+
+    ShmSubscription(
+        final ShmTransport transport,
+        final Endpoint endpoint,
+        final int streamId,
+        final int maxMessageLength,
+        final IdleStrategy idleStrategy,
+        final MappedLog log,
+        final int slot,
+        final long owner,
+        final long position)
+    {
+        super(streamId);
+        this.transport = transport;
+        this.endpoint = endpoint;
+        this.log = log;
+        this.slot = slot;
+        this.owner = owner;
+        this.idleStrategy = idleStrategy;
+        this.reader = new LogReader(log.buffer(), slot, position, maxMessageLength, counters, "file=" + log.path());
+    }
+
+    MappedLog log()
+    {
+        return log;
+    }
+
+    int slot()
+    {
+        return slot;
+    }
+
+    long owner()
+    {
+        return owner;
+    }
+
+    @Override
+    public Endpoint endpoint()
+    {
+        return endpoint;
+    }
+
+    @Override
+    public boolean isConnected()
+    {
+        if (isClosed())
+        {
+            return false;
+        }
+        final LogBuffer buffer = log.buffer();
+        final long nowMs = System.currentTimeMillis();
+        for (int i = 0; i < PUBLISHER_SLOTS; i++)
+        {
+            final int publisher = LogDescriptor.publisherSlotOffset(i);
+            if (buffer.longAcquire(publisher + SLOT_STATE_OFFSET) == STATE_ACTIVE &&
+                log.slots().isHeartbeatFresh(publisher, nowMs))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    protected int doPoll(final MessageHandler handler, final int messageLimit)
+    {
+        if (!reader.isActive())
+        {
+            rejoin();
+        }
+        return reader.poll(handler, messageLimit);
+    }
+
+    @Override
+    protected int doPoll(final MessageHandler handler, final int messageLimit, final long timeoutNs)
+    {
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        idleStrategy.reset();
+        while (true)
+        {
+            final int delivered = doPoll(handler, messageLimit);
+            if (delivered > 0 || isClosed() || System.nanoTime() - deadlineNs >= 0)
+            {
+                return delivered;
+            }
+            if (Thread.currentThread().isInterrupted())
+            {
+                return 0;
+            }
+            idleStrategy.idle();
+        }
+    }
+
+    private void rejoin()
+    {
+        final long position = log.cleaner().join(slot, System.currentTimeMillis());
+        counters.increment(Counter.EVICTIONS);
+        reader.rejoinedAt(position);
+        transport.logEviction(this, position);
+    }
+
+    /**
+     * Called by the conductor: notice when this subscriber has waited too long at a claim nobody commits.
+     *
+     * @param nowMs             epoch time now.
+     * @param livenessTimeoutMs how long a claim may stay uncommitted before its claimant's liveness is checked.
+     */
+    void checkStuck(final long nowMs, final long livenessTimeoutMs)
+    {
+        final LogBuffer buffer = log.buffer();
+        final long position = buffer.longAcquire(slot + SLOT_POSITION_OFFSET);
+        if (buffer.frameLengthAcquire(buffer.indexOf(position)) != 0 || buffer.tailVolatile() <= position)
+        {
+            stuckPosition = -1;
+            return;
+        }
+        if (position != stuckPosition)
+        {
+            stuckPosition = position;
+            stuckSinceMs = nowMs;
+        }
+        else if (nowMs - stuckSinceMs >= livenessTimeoutMs && log.unblocker().tryUnblock(position))
+        {
+            stuckPosition = -1;
+        }
+    }
+
+    @Override
+    protected void onClose()
+    {
+        transport.release(this);
+    }
+}

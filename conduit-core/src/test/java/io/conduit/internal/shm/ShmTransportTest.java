@@ -1,0 +1,185 @@
+package io.conduit.internal.shm;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.conduit.Conduit;
+import io.conduit.Counter;
+import io.conduit.Publication;
+import io.conduit.Subscription;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class ShmTransportTest
+{
+    @TempDir
+    Path directory;
+
+    private Conduit launch()
+    {
+        return Conduit.launch(new Conduit.Context().shmDirectory(directory.resolve("shm")).shmCapacity(1 << 20));
+    }
+
+    private static byte[] message(final int length, final int seed)
+    {
+        final byte[] bytes = new byte[length];
+        for (int i = 0; i < length; i++)
+        {
+            bytes[i] = (byte)(i * 31 + seed);
+        }
+        return bytes;
+    }
+
+    private static int drain(final Subscription subscription, final List<byte[]> into)
+    {
+        return subscription.poll((buffer, offset, length, header) ->
+        {
+            final byte[] copy = new byte[length];
+            buffer.get(offset, copy);
+            into.add(copy);
+        }, 100);
+    }
+
+    @Test
+    void shouldDeliverSmallAndFragmentedMessagesInOrderToEverySubscriber()
+    {
+        try (Conduit conduit = launch();
+            Subscription first = conduit.addSubscription("shm:roundtrip", 7);
+            Subscription second = conduit.addSubscription("shm:roundtrip?mtu=4k", 7);
+            Publication publication = conduit.addPublication("shm:roundtrip?mtu=4k", 7))
+        {
+            final int[] sizes = {0, 1, 100, 200_000, 5, 131_000, 4064, 4065};
+            final List<byte[]> firstReceived = new ArrayList<>();
+            final List<byte[]> secondReceived = new ArrayList<>();
+            int sent = 0;
+            while (firstReceived.size() < sizes.length || secondReceived.size() < sizes.length)
+            {
+                if (sent < sizes.length && publication.offer(message(sizes[sent], sent)) > 0)
+                {
+                    sent++;
+                }
+                drain(first, firstReceived);
+                drain(second, secondReceived);
+            }
+            for (int n = 0; n < sizes.length; n++)
+            {
+                assertThat(firstReceived.get(n)).isEqualTo(message(sizes[n], n));
+                assertThat(secondReceived.get(n)).isEqualTo(message(sizes[n], n));
+            }
+        }
+    }
+
+    @Test
+    void shouldWrapAroundTheRingManyTimes()
+    {
+        try (Conduit conduit = Conduit.launch(new Conduit.Context().shmDirectory(directory).shmCapacity(64 * 1024));
+            Subscription subscription = conduit.addSubscription("shm:wrap", 1);
+            Publication publication = conduit.addPublication("shm:wrap", 1))
+        {
+            final ByteBuffer message = ByteBuffer.allocateDirect(1000);
+            final long[] next = new long[1];
+            int sent = 0;
+            final int total = 20_000;
+            while (next[0] < total)
+            {
+                if (sent < total)
+                {
+                    message.putLong(0, sent);
+                    final long result = publication.offer(message, 0, 100 + sent % 900);
+                    if (result > 0)
+                    {
+                        sent++;
+                    }
+                    else
+                    {
+                        assertThat(result).isEqualTo(Publication.BACK_PRESSURED);
+                    }
+                }
+                subscription.poll((buffer, offset, length, header) ->
+                {
+                    assertThat(buffer.getLong(offset)).isEqualTo(next[0]);
+                    assertThat(length).isEqualTo(100 + (int)(next[0] % 900));
+                    next[0]++;
+                }, 10);
+            }
+            assertThat(subscription.counters().get(Counter.MESSAGES_RECEIVED)).isEqualTo(total);
+        }
+    }
+
+    @Test
+    void shouldBackPressureWhileTheSlowestSubscriberHasNotRead()
+    {
+        try (Conduit conduit = launch();
+            Subscription fast = conduit.addSubscription("shm:bp", 1);
+            Subscription slow = conduit.addSubscription("shm:bp", 1);
+            Publication publication = conduit.addPublication("shm:bp", 1))
+        {
+            final byte[] message = new byte[1000];
+            long result;
+            int accepted = 0;
+            final List<byte[]> received = new ArrayList<>();
+            while ((result = publication.offer(message)) > 0)
+            {
+                accepted++;
+                drain(fast, received);
+            }
+            assertThat(result).isEqualTo(Publication.BACK_PRESSURED);
+            assertThat(accepted).isBetween(900, 1100);
+            final List<byte[]> slowReceived = new ArrayList<>();
+            while (drain(slow, slowReceived) > 0)
+            {
+                drain(fast, received);
+            }
+            assertThat(slowReceived).hasSize(accepted);
+            assertThat(publication.offer(message)).isPositive();
+        }
+    }
+
+    @Test
+    void shouldNotConnectWithoutSubscriberAndRefuseTooLargeMessages()
+    {
+        try (Conduit conduit = launch();
+            Publication publication = conduit.addPublication("shm:lonely", 1))
+        {
+            assertThat(publication.isConnected()).isFalse();
+            assertThat(publication.offer(new byte[8])).isEqualTo(Publication.NOT_CONNECTED);
+            try (Subscription subscription = conduit.addSubscription("shm:lonely", 1))
+            {
+                assertThat(publication.isConnected()).isTrue();
+                assertThat(subscription.isConnected()).isTrue();
+                assertThat(publication.offer(new byte[(1 << 20) / 4])).isEqualTo(Publication.MAX_SIZE_EXCEEDED);
+                assertThat(publication.offer(new byte[8])).isPositive();
+            }
+            assertThat(publication.offer(new byte[8])).isEqualTo(Publication.NOT_CONNECTED);
+        }
+    }
+
+    @Test
+    void shouldKeepFilesPrivateAndDeleteThemWhenTheLastUserCloses() throws IOException
+    {
+        final Path shm = directory.resolve("shm");
+        try (Conduit conduit = launch())
+        {
+            final Publication publication = conduit.addPublication("shm:private", 3);
+            final Subscription subscription = conduit.addSubscription("shm:private", 3);
+            final Path log = shm.resolve("private-3.log");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(shm))).isEqualTo("rwx------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(log))).isEqualTo("rw-------");
+            publication.close();
+            assertThat(log).exists();
+            subscription.close();
+            assertThat(log).doesNotExist();
+        }
+    }
+}
