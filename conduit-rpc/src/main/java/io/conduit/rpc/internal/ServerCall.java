@@ -226,7 +226,7 @@ public final class ServerCall implements CallContext, Runnable
      */
     void cancel(final Status status, final boolean reply)
     {
-        if (completed.get())
+        if (!completed.compareAndSet(false, true))
         {
             return;
         }
@@ -247,17 +247,21 @@ public final class ServerCall implements CallContext, Runnable
         {
             stream.cancel();
         }
-        finish(status, RpcFrameDescriptor.utf8(status == Status.DEADLINE_EXCEEDED ?
+        ended(status, RpcFrameDescriptor.utf8(status == Status.DEADLINE_EXCEEDED ?
             "deadline exceeded on the server: method=" + method.fullName() :
             "call cancelled: method=" + method.fullName()), reply);
     }
 
     private void finish(final Status status, final byte[] payload, final boolean reply)
     {
-        if (!completed.compareAndSet(false, true))
+        if (completed.compareAndSet(false, true))
         {
-            return;
+            ended(status, payload, reply);
         }
+    }
+
+    private void ended(final Status status, final byte[] payload, final boolean reply)
+    {
         final Future<?> timer = deadlineTimer;
         if (timer != null)
         {

@@ -1,5 +1,6 @@
 package io.conduit.rpc.internal;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -8,13 +9,18 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.ssl.SslHandler;
 
 /**
  * An RPC connection over one Netty channel, with write batching: any thread appends frames under a lock into the
  * pending buffer, and the first append after a flush schedules one flush on the event loop, which writes
- * everything appended by then in one write. Under load many calls share one system call; an idle connection
- * costs one event-loop hand-off per frame.
+ * everything appended by then in one write, so under load many calls share one system call (frames sent on the
+ * event loop itself, such as replies of handlers run there, are flushed once it has read what was waiting). When
+ * at most one call is in flight on a plaintext connection and nothing is queued, a frame sent from another thread
+ * is written to the socket by that thread instead, saving the event loop's wake-up (the latency case); what the
+ * socket does not take at once is queued as usual. With more calls in flight, batching wins.
  */
 final class TcpRpcConnection extends RpcConnection
 {
@@ -23,14 +29,19 @@ final class TcpRpcConnection extends RpcConnection
     private static final int INITIAL_BATCH_BYTES = 16 * 1024;
 
     private final Channel channel;
+    private final DirectWriteSocketChannel directChannel;
     private final Runnable flushTask = this::flush;
+    private final ChannelFutureListener written = this::written;
+    private boolean writeInProgress;
     private volatile String peerIdentity;
     private ByteBuf pending;
     private boolean flushScheduled;
 
-    TcpRpcConnection(final Channel channel)
+    TcpRpcConnection(final Channel channel, final boolean directWrites)
     {
         this.channel = channel;
+        this.directChannel = directWrites && channel instanceof DirectWriteSocketChannel ?
+            (DirectWriteSocketChannel)channel : null;
     }
 
     @Override
@@ -43,6 +54,24 @@ final class TcpRpcConnection extends RpcConnection
             {
                 return false;
             }
+            final ByteBuffer frame = buffer.slice(offset, length);
+            if (directChannel != null && calls().size() <= 1 && !flushScheduled && !writeInProgress && pending == null &&
+                !channel.eventLoop().inEventLoop())
+            {
+                try
+                {
+                    directChannel.writeDirect(frame);
+                }
+                catch (final IOException ex)
+                {
+                    channel.close();
+                    return false;
+                }
+                if (!frame.hasRemaining())
+                {
+                    return true;
+                }
+            }
             if (pending == null)
             {
                 pending = channel.alloc().directBuffer(Math.max(INITIAL_BATCH_BYTES, length));
@@ -51,7 +80,7 @@ final class TcpRpcConnection extends RpcConnection
             {
                 return false;
             }
-            pending.writeBytes(buffer.slice(offset, length));
+            pending.writeBytes(frame);
             schedule = !flushScheduled;
             flushScheduled = true;
         }
@@ -70,10 +99,19 @@ final class TcpRpcConnection extends RpcConnection
             batch = pending;
             pending = null;
             flushScheduled = false;
+            writeInProgress = batch != null;
         }
         if (batch != null)
         {
-            channel.writeAndFlush(batch, channel.voidPromise());
+            channel.writeAndFlush(batch).addListener(written);
+        }
+    }
+
+    private void written(final ChannelFuture future)
+    {
+        synchronized (this)
+        {
+            writeInProgress = false;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.conduit.rpc.internal;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -17,8 +18,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -34,9 +33,9 @@ import io.conduit.internal.tcp.TlsContexts;
 
 /**
  * RPC over TCP with Netty: one connection per client and server, frames delimited by their length field, TLS 1.3
- * with the Conduit's settings when the endpoint says {@code ?tls=true}. A malformed frame, a TLS failure or any
- * other error on a connection is counted in the Conduit's counters, logged once per transport, and closes that
- * connection only.
+ * with the Conduit's settings when the endpoint says {@code ?tls=true}. A malformed or oversized frame, or a TLS
+ * failure, is counted in the Conduit's counters ({@code PROTOCOL_ERRORS}), logged once per transport, and closes
+ * that connection only; an I/O error (a peer gone) just closes it.
  */
 final class TcpRpcTransport
 {
@@ -67,7 +66,7 @@ final class TcpRpcTransport
     {
         final ServerBootstrap bootstrap = new ServerBootstrap()
             .group(group)
-            .channel(NioServerSocketChannel.class)
+            .channelFactory(DirectWriteSocketChannel.Server::new)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(initializer(listener, false));
         final ChannelFuture bound = bootstrap.bind(new InetSocketAddress(endpoint.host(), endpoint.port()))
@@ -90,7 +89,7 @@ final class TcpRpcTransport
         final CompletableFuture<RpcConnection> ready = new CompletableFuture<>();
         final Bootstrap bootstrap = new Bootstrap()
             .group(group)
-            .channel(NioSocketChannel.class)
+            .channelFactory(DirectWriteSocketChannel::new)
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)conduit.context().connectTimeoutMs())
             .attr(Handler.READY, ready)
@@ -120,7 +119,7 @@ final class TcpRpcTransport
                 }
                 channel.pipeline().addLast("frames", new LengthFieldBasedFrameDecoder(
                     ByteOrder.LITTLE_ENDIAN, maxFrameLength, 0, 4, -4, 0, true));
-                channel.pipeline().addLast("rpc", new Handler(new TcpRpcConnection(channel), listener));
+                channel.pipeline().addLast("rpc", new Handler(new TcpRpcConnection(channel, ssl == null), listener));
             }
         };
     }
@@ -232,7 +231,14 @@ final class TcpRpcTransport
         @Override
         public void exceptionCaught(final ChannelHandlerContext ctx, final Throwable cause)
         {
-            protocolError(connection, cause);
+            if (cause instanceof IOException)
+            {
+                connection.close();
+            }
+            else
+            {
+                protocolError(connection, cause);
+            }
         }
     }
 }

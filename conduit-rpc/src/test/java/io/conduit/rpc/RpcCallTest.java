@@ -1,0 +1,418 @@
+package io.conduit.rpc;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import io.conduit.Conduit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Calls of every shape, and their faults, over each transport.
+ */
+@Timeout(60)
+class RpcCallTest
+{
+    private static final String[] ENDPOINTS = {"tcp://127.0.0.1:0", "inproc:rpc-call-test"};
+
+    private final Conduit conduit = Conduit.launch();
+    private final TestServiceImpl service = new TestServiceImpl("s1");
+    private RpcServer server;
+    private RpcClient client;
+
+    @AfterEach
+    void close()
+    {
+        if (client != null)
+        {
+            client.close();
+        }
+        if (server != null)
+        {
+            server.close();
+        }
+        conduit.close();
+    }
+
+    private TestService start(final String endpoint)
+    {
+        return start(RpcServer.builder(conduit).endpoint(endpoint), RpcClient.builder(conduit));
+    }
+
+    private TestService start(final RpcServer.Builder serverBuilder, final RpcClient.Builder clientBuilder)
+    {
+        server = serverBuilder.service(TestService.class, service).service(EchoService.class, new EchoService.Impl())
+            .build();
+        client = clientBuilder.endpoint(server.endpoint()).defaultDeadline(Duration.ofSeconds(10)).build();
+        return client.proxy(TestService.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp://127.0.0.1:0", "inproc:rpc-call-test"})
+    void shouldCallEveryShape(final String endpoint) throws Exception
+    {
+        final TestService proxy = start(endpoint);
+        final TestService.Order order = new TestService.Order("o-1", 7, List.of("a", "b"), Map.of("x", 1),
+            TestService.Side.SELL, new TestService.Price(12.5, 99L));
+
+        assertThat(proxy.roundTrip(order)).isEqualTo(order);
+        assertThat(proxy.greet("ann").get(5, TimeUnit.SECONDS)).isEqualTo("hello ann from s1");
+        proxy.nothing();
+        assertThat(proxy.sum(List.of(1, 2, 3))).isEqualTo(6);
+
+        final EchoService echo = client.proxy(EchoService.class);
+        final byte[] payload = "ping".getBytes(StandardCharsets.UTF_8);
+        assertThat(echo.echo(payload)).isEqualTo(payload);
+        assertThat(echo.echo(new byte[0])).isEmpty();
+        assertThat(echo.echoAsync(new byte[100_000]).get(5, TimeUnit.SECONDS)).hasSize(100_000);
+        assertThat(server.endpoint()).doesNotEndWith(":0");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp://127.0.0.1:0", "inproc:rpc-call-test"})
+    void shouldReturnStatusesForFaults(final String endpoint)
+    {
+        final TestService proxy = start(endpoint);
+
+        assertThatThrownBy(() -> proxy.fail("boom: key=1"))
+            .isInstanceOfSatisfying(RpcException.class, ex ->
+            {
+                assertThat(ex.status()).isEqualTo(Status.INTERNAL);
+                assertThat(ex.description()).isEqualTo("boom: key=1");
+            });
+        assertThatThrownBy(() -> proxy.notFound("k"))
+            .isInstanceOfSatisfying(RpcException.class, ex ->
+            {
+                assertThat(ex.status()).isEqualTo(Status.NOT_FOUND);
+                assertThat(ex.description()).isEqualTo("no such key: key=k");
+            });
+        assertThatThrownBy(() -> client.proxy(MissingService.class).missing("x"))
+            .isInstanceOfSatisfying(RpcException.class, ex ->
+            {
+                assertThat(ex.status()).isEqualTo(Status.UNIMPLEMENTED);
+                assertThat(ex.description()).contains("test.Missing/missing");
+            });
+        assertThatThrownBy(() -> client.proxy(MismatchedService.class).roundTrip("not an order"))
+            .isInstanceOfSatisfying(RpcException.class, ex ->
+                assertThat(ex.status()).isEqualTo(Status.INVALID_ARGUMENT));
+        assertThat(proxy.sum(List.of(4, 5))).as("the connection survives every fault").isEqualTo(9);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp://127.0.0.1:0", "inproc:rpc-call-test"})
+    void shouldExpireDeadlineOnBothSides(final String endpoint) throws Exception
+    {
+        start(endpoint);
+        final TestService shortDeadline = client.withDeadline(Duration.ofMillis(300)).proxy(TestService.class);
+        final long startNs = System.nanoTime();
+
+        assertThatThrownBy(() -> shortDeadline.waitForCancel("x"))
+            .isInstanceOfSatisfying(RpcException.class, ex ->
+                assertThat(ex.status()).isEqualTo(Status.DEADLINE_EXCEEDED));
+
+        assertThat(System.nanoTime() - startNs).isBetween(TimeUnit.MILLISECONDS.toNanos(290),
+            TimeUnit.SECONDS.toNanos(5));
+        assertThat(service.cancelSeen.await(5, TimeUnit.SECONDS)).as("server saw the cancellation").isTrue();
+        assertThat(service.timeRemainingAtStartNs.get()).isBetween(1L, TimeUnit.MILLISECONDS.toNanos(300));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp://127.0.0.1:0", "inproc:rpc-call-test"})
+    void shouldCancelOnServerWhenFutureCancelled(final String endpoint) throws Exception
+    {
+        final TestService proxy = start(endpoint);
+        final CompletableFuture<String> call = proxy.waitForCancelAsync("x");
+        assertThat(service.waiting.await(5, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(call.cancel(true)).isTrue();
+
+        assertThat(service.cancelSeen.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(call).isCancelled();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp://127.0.0.1:0", "inproc:rpc-call-test"})
+    void shouldRefuseCallsBeyondLimit(final String endpoint) throws Exception
+    {
+        final TestService proxy = start(RpcServer.builder(conduit).endpoint(endpoint).maxCallsInFlight(1),
+            RpcClient.builder(conduit));
+        final CompletableFuture<String> first = proxy.waitForCancelAsync("first");
+        assertThat(service.waiting.await(5, TimeUnit.SECONDS)).isTrue();
+
+        assertThatThrownBy(() -> proxy.sum(List.of(1)))
+            .isInstanceOfSatisfying(RpcException.class, ex ->
+                assertThat(ex.status()).isEqualTo(Status.RESOURCE_EXHAUSTED));
+
+        first.cancel(true);
+        assertThat(service.cancelSeen.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(awaitSum(proxy)).isEqualTo(1);
+        assertThat(server.metrics().method("test.Service", "sum").errors())
+            .containsEntry(Status.RESOURCE_EXHAUSTED, 1L);
+    }
+
+    private static int awaitSum(final TestService proxy)
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true)
+        {
+            try
+            {
+                return proxy.sum(List.of(1));
+            }
+            catch (final RpcException ex)
+            {
+                if (ex.status() != Status.RESOURCE_EXHAUSTED || System.nanoTime() > deadlineNs)
+                {
+                    throw ex;
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp://127.0.0.1:0", "inproc:rpc-call-test"})
+    void shouldRunInterceptorsOnBothSides(final String endpoint)
+    {
+        final List<String> serverSaw = new CopyOnWriteArrayList<>();
+        final List<String> clientSaw = new CopyOnWriteArrayList<>();
+        final ServerInterceptor auth = new ServerInterceptor()
+        {
+            @Override
+            public void onCall(final CallContext call)
+            {
+                if (!"secret".equals(call.metadata().get("token")))
+                {
+                    throw new RpcException(Status.UNAUTHENTICATED, "no token: method=" + call.methodName());
+                }
+            }
+
+            @Override
+            public void onComplete(final CallContext call, final Status status, final long durationNs)
+            {
+                serverSaw.add(call.methodName() + "=" + status);
+            }
+        };
+        final ClientInterceptor credentials = new ClientInterceptor()
+        {
+            @Override
+            public void onCall(final ClientCall call)
+            {
+                if (!call.methodName().equals("sum"))
+                {
+                    call.putMetadata("token", "secret");
+                }
+            }
+
+            @Override
+            public void onComplete(final ClientCall call, final Status status, final long durationNs)
+            {
+                clientSaw.add(call.methodName() + "=" + status);
+            }
+        };
+        final TestService proxy = start(RpcServer.builder(conduit).endpoint(endpoint).interceptor(auth),
+            RpcClient.builder(conduit).interceptor(credentials));
+
+        assertThat(client.withMetadata("user", "ann").proxy(TestService.class).whoAmI()).isEqualTo("s1|null|ann");
+        assertThatThrownBy(() -> proxy.sum(List.of(1)))
+            .isInstanceOfSatisfying(RpcException.class, ex ->
+                assertThat(ex.status()).isEqualTo(Status.UNAUTHENTICATED));
+
+        assertThat(serverSaw).containsExactly("whoAmI=OK", "sum=UNAUTHENTICATED");
+        assertThat(clientSaw).containsExactly("whoAmI=OK", "sum=UNAUTHENTICATED");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp://127.0.0.1:0", "inproc:rpc-call-test"})
+    void shouldReportHealth(final String endpoint)
+    {
+        start(endpoint);
+        final HealthService health = client.proxy(HealthService.class);
+
+        assertThat(health.check("")).isEqualTo(HealthService.ServingStatus.SERVING);
+        assertThat(health.check("test.Service")).isEqualTo(HealthService.ServingStatus.SERVING);
+        assertThat(health.check("nope")).isEqualTo(HealthService.ServingStatus.SERVICE_UNKNOWN);
+        server.servingStatus("test.Service", HealthService.ServingStatus.NOT_SERVING);
+        assertThat(health.check("test.Service")).isEqualTo(HealthService.ServingStatus.NOT_SERVING);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp://127.0.0.1:0", "inproc:rpc-call-test"})
+    void shouldStreamWithFlowControl(final String endpoint) throws Exception
+    {
+        final TestService proxy = start(endpoint);
+        final List<Integer> received = new CopyOnWriteArrayList<>();
+        final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        final CountDownLatch firstThree = new CountDownLatch(3);
+
+        proxy.count(10).subscribe(new Flow.Subscriber<>()
+        {
+            @Override
+            public void onSubscribe(final Flow.Subscription s)
+            {
+                subscription.set(s);
+                s.request(3);
+            }
+
+            @Override
+            public void onNext(final Integer item)
+            {
+                received.add(item);
+                firstThree.countDown();
+            }
+
+            @Override
+            public void onError(final Throwable error)
+            {
+                done.completeExceptionally(error);
+            }
+
+            @Override
+            public void onComplete()
+            {
+                done.complete(null);
+            }
+        });
+
+        assertThat(firstThree.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(service.maxItemsRequested.get()).as("the server was asked for what the client asked").isEqualTo(3);
+        subscription.get().request(100);
+        done.get(5, TimeUnit.SECONDS);
+        assertThat(received).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp://127.0.0.1:0", "inproc:rpc-call-test"})
+    void shouldCancelStreamOnServer(final String endpoint) throws Exception
+    {
+        final TestService proxy = start(endpoint);
+        final CountDownLatch first = new CountDownLatch(1);
+        proxy.count(1_000).subscribe(new Flow.Subscriber<>()
+        {
+            private Flow.Subscription subscription;
+
+            @Override
+            public void onSubscribe(final Flow.Subscription s)
+            {
+                subscription = s;
+                s.request(1);
+            }
+
+            @Override
+            public void onNext(final Integer item)
+            {
+                first.countDown();
+                subscription.cancel();
+            }
+
+            @Override
+            public void onError(final Throwable error)
+            {
+            }
+
+            @Override
+            public void onComplete()
+            {
+            }
+        });
+
+        assertThat(first.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(service.streamCancelled.await(5, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp://127.0.0.1:0", "inproc:rpc-call-test"})
+    void shouldCountCallsPerMethod(final String endpoint) throws ExecutionException, InterruptedException
+    {
+        final TestService proxy = start(endpoint);
+        final List<CompletableFuture<String>> calls = new ArrayList<>();
+        for (int i = 0; i < 20; i++)
+        {
+            calls.add(proxy.greet("n" + i));
+        }
+        CompletableFuture.allOf(calls.toArray(new CompletableFuture[0])).get();
+        assertThatThrownBy(() -> proxy.fail("x")).isInstanceOf(RpcException.class);
+
+        final MethodMetrics greet = server.metrics().method("test.Service", "greet");
+        assertThat(greet.calls()).isEqualTo(20);
+        assertThat(greet.errors()).isEmpty();
+        assertThat(greet.latencyNs().getTotalCount()).isEqualTo(20);
+        assertThat(server.metrics().method("test.Service", "fail").errors()).containsEntry(Status.INTERNAL, 1L);
+        assertThat(client.metrics().method("test.Service", "greet").calls()).isEqualTo(20);
+        assertThat(client.metrics().method("test.Service", "fail").errors()).containsEntry(Status.INTERNAL, 1L);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp://127.0.0.1:0", "inproc:rpc-call-test"})
+    void shouldFailCallsPromptlyWhenServerGoes(final String endpoint) throws Exception
+    {
+        final TestService proxy = start(endpoint);
+        final CompletableFuture<String> call = proxy.waitForCancelAsync("x");
+        assertThat(service.waiting.await(5, TimeUnit.SECONDS)).isTrue();
+        final long startNs = System.nanoTime();
+
+        server.close();
+
+        assertThatThrownBy(() -> call.get(5, TimeUnit.SECONDS))
+            .hasCauseInstanceOf(RpcException.class)
+            .satisfies(ex -> assertThat(((RpcException)ex.getCause()).status()).isEqualTo(Status.UNAVAILABLE));
+        assertThat(System.nanoTime() - startNs).as("well before the 10 s deadline")
+            .isLessThan(TimeUnit.SECONDS.toNanos(2));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp://127.0.0.1:0", "inproc:rpc-call-test"})
+    void shouldPassByteBuffersThrough(final String endpoint)
+    {
+        start(endpoint);
+        final BufferService buffers = client.proxy(BufferService.class);
+        server.close();
+        server = RpcServer.builder(conduit).endpoint(endpoint)
+            .service(BufferService.class, buffer -> ByteBuffer.wrap(new byte[] {(byte)buffer.remaining()})).build();
+        client.close();
+        client = RpcClient.builder(conduit).endpoint(server.endpoint()).build();
+
+        final ByteBuffer reply = client.proxy(BufferService.class).length(ByteBuffer.wrap(new byte[42], 2, 5));
+
+        assertThat(buffers).isNotNull();
+        assertThat(reply.get(0)).isEqualTo((byte)5);
+    }
+
+    /** A service no server registers. */
+    @RpcService(name = "test.Missing")
+    public interface MissingService
+    {
+        String missing(String value);
+    }
+
+    /** The test service's name with a different argument type. */
+    @RpcService(name = "test.Service")
+    public interface MismatchedService
+    {
+        String roundTrip(String notAnOrder);
+    }
+
+    /** ByteBuffer in and out. */
+    @RpcService(name = "test.Buffers")
+    public interface BufferService
+    {
+        ByteBuffer length(ByteBuffer buffer);
+    }
+}
