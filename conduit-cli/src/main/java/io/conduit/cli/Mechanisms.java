@@ -17,9 +17,12 @@ final class Mechanisms
 
     /** Remote procedure calls over TCP on loopback, the peer process serving. */
     static final RpcMechanism RPC_TCP = new RpcMechanism("rpc-tcp", "tcp://127.0.0.1:0");
+    /** Remote procedure calls over shared memory, the peer process serving; named after this process. */
+    static final RpcMechanism RPC_SHM =
+        new RpcMechanism("rpc-shm", "shm:conduit-demo-rpc-" + ProcessHandle.current().pid());
 
     private static final List<MessagingMechanism> MESSAGING = List.of(TCP, TCP_TLS, INPROC);
-    private static final List<Mechanism> ALL = List.of(TCP, TCP_TLS, INPROC, RPC_TCP);
+    private static final List<Mechanism> ALL = List.of(TCP, TCP_TLS, INPROC, RPC_TCP, RPC_SHM);
 
     private Mechanisms()
     {
