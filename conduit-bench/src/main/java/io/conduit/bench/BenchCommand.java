@@ -55,7 +55,7 @@ import picocli.CommandLine.Spec;
     },
     footer = {
         "",
-        "Idle strategy: Conduit's poll loops use --idle; raw-socket and jeromq block in their I/O calls",
+        "Idle strategy: Conduit's poll loops use --idle; raw-socket, jeromq and grpc block in their I/O calls",
         "as their authors intend. Latency defaults to yield: with --pin same both processes share one",
         "CPU, and a busy-spinning poller would keep its peer off that CPU for a whole scheduler slice",
         "(milliseconds); yield hands the CPU over at once when the peer is runnable. Throughput defaults",

@@ -55,7 +55,7 @@ public final class BenchReport
     }
 
     /**
-     * @return Conduit's p99 over the peer's in a latency scenario, to 3 decimals, or null.
+     * @return Conduit's p99 over the peer's in a latency scenario, to 3 significant digits, or null.
      */
     public Double ratioP99()
     {
@@ -65,7 +65,7 @@ public final class BenchReport
         }
         final double peerP99 = ((Number)peerResult.figures().get("p99Us")).doubleValue();
         final double conduitP99 = ((Number)conduit.figures().get("p99Us")).doubleValue();
-        return peerP99 == 0 ? null : Math.round(conduitP99 / peerP99 * 1000) / 1000.0;
+        return peerP99 == 0 ? null : ContenderResult.threeSignificantDigits(conduitP99 / peerP99);
     }
 
     /**
@@ -124,14 +124,14 @@ public final class BenchReport
         final Double ratio = ratio();
         if (ratio != null)
         {
-            out.append(nl).append(String.format(Locale.ROOT, "  ratio conduit/%s %s: %.3f (%s is better)%n",
+            out.append(nl).append(String.format(Locale.ROOT, "  ratio conduit/%s %s: %.3g (%s is better)%n",
                 peer.cliName(), scenario.isLatency() ? "p50" : scenario.isRpc() ? "calls/s" : "msgs/s", ratio,
                 scenario.isLatency() ? "lower" : "higher"));
         }
         final Double ratioP99 = ratioP99();
         if (ratioP99 != null)
         {
-            out.append(String.format(Locale.ROOT, "  ratio conduit/%s p99: %.3f (lower is better)%n",
+            out.append(String.format(Locale.ROOT, "  ratio conduit/%s p99: %.3g (lower is better)%n",
                 peer.cliName(), ratioP99));
         }
         return out.toString();

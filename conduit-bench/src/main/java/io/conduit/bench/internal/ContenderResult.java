@@ -1,5 +1,7 @@
 package io.conduit.bench.internal;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -176,7 +178,7 @@ public final class ContenderResult
     /**
      * @param conduit its result.
      * @param peer    its result.
-     * @return Conduit's headline divided by the peer's, to 3 decimals, or null when the peer's is 0.
+     * @return Conduit's headline divided by the peer's, to 3 significant digits, or null when the peer's is 0.
      */
     public static Double ratio(final ContenderResult conduit, final ContenderResult peer)
     {
@@ -184,7 +186,16 @@ public final class ContenderResult
         {
             return null;
         }
-        return Math.round(conduit.headline() / peer.headline() * 1000) / 1000.0;
+        return threeSignificantDigits(conduit.headline() / peer.headline());
+    }
+
+    /**
+     * @param ratio to round.
+     * @return the ratio to three significant digits, so that a small one (0.000123) keeps its meaning.
+     */
+    static double threeSignificantDigits(final double ratio)
+    {
+        return new BigDecimal(ratio).round(new MathContext(3)).doubleValue();
     }
 
     static Histogram decode(final String base64)

@@ -100,7 +100,7 @@ class BenchReportTest
         assertThat(conduit.figures()).containsEntry("msgsPerSec", 200_000L).containsEntry("callsInFlight", 64L)
             .containsKeys("p50Us", "p99Us", "p999Us", "maxUs");
         assertThat(report.ratio()).isEqualTo(4.0);
-        assertThat(report.toText()).contains("calls/s").contains("ratio conduit/grpc calls/s: 4.000");
+        assertThat(report.toText()).contains("calls/s").contains("ratio conduit/grpc calls/s: 4.00 ");
         assertThat(Json.parseObject(report.toJson())).doesNotContainKey("ratioP99");
 
         final BenchReport latency = new BenchReport(Scenario.RPC_LATENCY, Map.of("sizeBytes", 64), Contender.GRPC,
@@ -108,6 +108,13 @@ class BenchReportTest
             ContenderResult.of(Scenario.RPC_LATENCY, Contender.GRPC, 64, pingerResult(1, 4000), Map.of()));
         assertThat((Double)Json.parseObject(latency.toJson()).get("ratioP99")).isCloseTo(0.25, within(0.01));
         assertThat(latency.toText()).contains("ratio conduit/grpc p99: 0.25");
+    }
+
+    @Test
+    void shouldKeepThreeSignificantDigitsOfASmallRatio()
+    {
+        assertThat(ContenderResult.threeSignificantDigits(0.000123456)).isEqualTo(0.000123);
+        assertThat(ContenderResult.threeSignificantDigits(27.2381)).isEqualTo(27.2);
     }
 
     @Test
