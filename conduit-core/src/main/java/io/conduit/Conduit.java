@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -41,7 +42,7 @@ public final class Conduit implements AutoCloseable
     private final Counters counters = new Counters();
     private final Map<Endpoint.Scheme, Transport> transports = new EnumMap<>(Endpoint.Scheme.class);
     private final List<AutoCloseable> resources = new ArrayList<>();
-    private SubscriptionAgent agent;
+    private final Map<String, SubscriptionAgent> agents = new LinkedHashMap<>();
     private boolean closed;
 
     private Conduit(final Context context)
@@ -96,6 +97,8 @@ public final class Conduit implements AutoCloseable
     /**
      * Subscribe with a handler called on a Conduit agent thread. Handlers of one Conduit share that thread: keep
      * them quick. An exception from a handler is counted and logged, and the message is not delivered again.
+     * Subscriptions whose URI names an idle strategy ({@code shm:orders?idle=busy-spin}) share a thread per
+     * strategy; the others share one that idles as the context says.
      *
      * @param uri      endpoint to receive from.
      * @param streamId stream within the endpoint.
@@ -105,12 +108,12 @@ public final class Conduit implements AutoCloseable
     public Subscription addSubscription(final String uri, final int streamId, final MessageHandler handler)
     {
         final Subscription subscription = addSubscription(uri, streamId);
+        final String idle = subscription.endpoint().option("idle", null);
         synchronized (this)
         {
-            if (agent == null)
-            {
-                agent = new SubscriptionAgent(context.idleStrategy().get(), "conduit-subscriber");
-            }
+            final SubscriptionAgent agent = agents.computeIfAbsent(idle == null ? "" : idle, name -> name.isEmpty() ?
+                new SubscriptionAgent(context.idleStrategy().get(), "conduit-subscriber") :
+                new SubscriptionAgent(IdleStrategy.fromName(name), "conduit-subscriber-" + name));
             agent.add((AbstractSubscription)subscription, handler);
         }
         return subscription;
@@ -155,10 +158,8 @@ public final class Conduit implements AutoCloseable
             }
             closed = true;
             toClose = new ArrayList<>(resources);
-            if (agent != null)
-            {
-                toClose.add(0, agent);
-            }
+            toClose.addAll(0, agents.values());
+            agents.clear();
             toClose.addAll(transports.values());
             resources.clear();
             transports.clear();

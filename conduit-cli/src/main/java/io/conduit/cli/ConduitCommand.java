@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
         SubCommand.class,
         BenchCommand.class,
         RpcCommand.class,
+        StatCommand.class,
         DemoPeerCommand.class,
         CommandLine.HelpCommand.class
     })

@@ -2,9 +2,10 @@ package io.conduit.cli;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.List;
 
 /**
- * Writes one flat JSON object on one line, keys in the order put. Decimals are written with one digit after the
+ * Writes one JSON object on one line, keys in the order put. Decimals are written with one digit after the
  * point; non-finite values as 0.
  */
 final class JsonObject
@@ -41,6 +42,42 @@ final class JsonObject
     {
         key(key);
         quote(value);
+        return this;
+    }
+
+    /**
+     * @param key   to write.
+     * @param value to write.
+     * @return this.
+     */
+    JsonObject put(final String key, final boolean value)
+    {
+        return key(key).append(value);
+    }
+
+    /**
+     * @param key   to write.
+     * @param value a nested object.
+     * @return this.
+     */
+    JsonObject put(final String key, final JsonObject value)
+    {
+        return key(key).append(value);
+    }
+
+    /**
+     * @param key    to write.
+     * @param values an array of nested objects.
+     * @return this.
+     */
+    JsonObject put(final String key, final List<JsonObject> values)
+    {
+        key(key).json.append('[');
+        for (int i = 0; i < values.size(); i++)
+        {
+            json.append(i == 0 ? "" : ",").append(values.get(i));
+        }
+        json.append(']');
         return this;
     }
 

@@ -7,6 +7,12 @@ import java.util.List;
  */
 final class Mechanisms
 {
+    /**
+     * Shared memory between two processes; the subscriber yields rather than parks when idle, as a latency-minded
+     * user would configure it. The log name is unique to this demo run.
+     */
+    static final MessagingMechanism SHM = MessagingMechanism.betweenProcesses(
+        "shm", "shm:conduit-demo-" + ProcessHandle.current().pid() + "?idle=yield", false);
     /** TCP on loopback between two processes. */
     static final MessagingMechanism TCP = MessagingMechanism.betweenProcesses("tcp", "tcp://127.0.0.1:0", false);
     /** TCP with TLS 1.3 on loopback between two processes, with a throwaway self-signed certificate. */
@@ -21,8 +27,8 @@ final class Mechanisms
     static final RpcMechanism RPC_SHM =
         new RpcMechanism("rpc-shm", "shm:conduit-demo-rpc-" + ProcessHandle.current().pid());
 
-    private static final List<MessagingMechanism> MESSAGING = List.of(TCP, TCP_TLS, INPROC);
-    private static final List<Mechanism> ALL = List.of(TCP, TCP_TLS, INPROC, RPC_TCP, RPC_SHM);
+    private static final List<MessagingMechanism> MESSAGING = List.of(SHM, TCP, TCP_TLS, INPROC);
+    private static final List<Mechanism> ALL = List.of(SHM, TCP, TCP_TLS, INPROC, RPC_TCP, RPC_SHM);
 
     private Mechanisms()
     {

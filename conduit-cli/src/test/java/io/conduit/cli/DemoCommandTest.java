@@ -19,7 +19,7 @@ class DemoCommandTest
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         final List<String> lines = run.outLines();
-        final String[] mechanisms = {"tcp", "tcp-tls", "inproc", "rpc-tcp", "rpc-shm"};
+        final String[] mechanisms = {"shm", "tcp", "tcp-tls", "inproc", "rpc-tcp", "rpc-shm"};
         assertThat(lines).hasSize(mechanisms.length);
         for (int i = 0; i < mechanisms.length; i++)
         {

@@ -2,14 +2,11 @@ package io.conduit.internal;
 
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.conduit.Counter;
 import io.conduit.Endpoint;
-import io.conduit.Header;
 import io.conduit.MessageHandler;
 
 import static io.conduit.internal.FrameDescriptor.HEADER_LENGTH;
@@ -29,7 +26,7 @@ public class RingSubscription extends AbstractSubscription implements ManyToOneR
     private final ManyToOneRingBuffer ring;
     private final MessageAssembler assembler;
     private final ByteBuffer handlerView;
-    private final Header header = new Header();
+    private final MessageDelivery delivery;
     private final AtomicInteger connectedPublications = new AtomicInteger();
     private final ConcurrentLinkedQueue<Runnable> spaceWaiters = new ConcurrentLinkedQueue<>();
     private final Runnable onClose;
@@ -56,6 +53,7 @@ public class RingSubscription extends AbstractSubscription implements ManyToOneR
         this.endpoint = endpoint;
         this.ring = ManyToOneRingBuffer.allocate(ringCapacity);
         this.assembler = new MessageAssembler(maxMessageLength, counters);
+        this.delivery = new MessageDelivery(streamId, counters);
         this.handlerView = ring.buffer().duplicate();
         this.onClose = onClose;
     }
@@ -246,16 +244,8 @@ public class RingSubscription extends AbstractSubscription implements ManyToOneR
         final long sequence,
         final long timestampNs)
     {
-        if (timestampNs != 0)
-        {
-            counters.recordLatencyNs(System.nanoTime() - timestampNs);
-        }
-        counters.addOrdered(Counter.MESSAGES_RECEIVED, 1);
-        counters.addOrdered(Counter.BYTES_RECEIVED, length);
         delivered++;
-        header.set(streamId, sessionId, sequence, timestampNs);
-        buffer.clear().order(ByteOrder.BIG_ENDIAN);
-        handler.onMessage(buffer, offset, length, header);
+        delivery.deliver(handler, buffer, offset, length, sessionId, sequence, timestampNs);
         return 1;
     }
 

@@ -6,10 +6,10 @@ import io.conduit.ConduitException;
 import io.conduit.Counter;
 import io.conduit.Counters;
 import io.conduit.ErrorCode;
-import io.conduit.Header;
 import io.conduit.MessageHandler;
 import io.conduit.internal.FrameDescriptor;
 import io.conduit.internal.MessageAssembler;
+import io.conduit.internal.MessageDelivery;
 
 import static io.conduit.internal.FrameDescriptor.HEADER_LENGTH;
 import static io.conduit.internal.FrameDescriptor.TYPE_DATA;
@@ -35,9 +35,8 @@ public final class LogReader
     private final int capacity;
     private final MessageAssembler assembler;
     private final Counters counters;
-    private final Header header = new Header();
+    private final MessageDelivery delivery;
     private final String description;
-    private final int streamId;
     private long position;
     private long messages;
 
@@ -66,7 +65,7 @@ public final class LogReader
         this.assembler = new MessageAssembler(maxMessageLength, counters);
         this.counters = counters;
         this.description = description;
-        this.streamId = log.streamId();
+        this.delivery = new MessageDelivery(log.streamId(), counters);
     }
 
     /**
@@ -126,15 +125,12 @@ public final class LogReader
             {
                 delivered += onData(handler, index, frameLength);
             }
-            else if (type == TYPE_PAD)
+            else if (type == TYPE_PAD && assembler.hasInProgress())
             {
-                final int sessionId = FrameDescriptor.sessionId(buffer, index);
-                if (assembler.hasInProgress())
-                {
-                    assembler.discard(sessionId);
-                }
+                // A message's fragments are contiguous, so a pad inside one means its publisher died mid-message.
+                assembler.discardAll();
             }
-            else
+            else if (type != TYPE_PAD)
             {
                 throw corrupt(position, frameLength);
             }
@@ -171,9 +167,7 @@ public final class LogReader
         {
             return 0;
         }
-        final ByteBuffer completed = assembler.completedBuffer();
-        completed.clear();
-        return deliver(handler, completed, 0, length, sessionId, sequence, timestampNs);
+        return deliver(handler, assembler.completedBuffer(), 0, length, sessionId, sequence, timestampNs);
     }
 
     private int deliver(
@@ -185,14 +179,7 @@ public final class LogReader
         final long sequence,
         final long timestampNs)
     {
-        if (timestampNs != 0)
-        {
-            counters.recordLatencyNs(System.nanoTime() - timestampNs);
-        }
-        counters.addOrdered(Counter.MESSAGES_RECEIVED, 1);
-        counters.addOrdered(Counter.BYTES_RECEIVED, length);
-        header.set(streamId, sessionId, sequence, timestampNs);
-        handler.onMessage(source, offset, length, header);
+        delivery.deliver(handler, source, offset, length, sessionId, sequence, timestampNs);
         return 1;
     }
 

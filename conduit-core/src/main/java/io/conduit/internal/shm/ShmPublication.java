@@ -39,6 +39,7 @@ final class ShmPublication extends AbstractPublication
         this.timestamps = timestamps;
         this.appender = new LogAppender(log.buffer(), log.cleaner(), slot, streamId, sessionId, maxPayloadLength);
         this.maxFramedLength = log.buffer().capacity() / 4;
+        log.buffer().longRelease(slot + LogDescriptor.SLOT_SESSION_ID_OFFSET, sessionId);
     }
 
     MappedLog log()

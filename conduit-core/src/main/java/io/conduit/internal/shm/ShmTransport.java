@@ -68,11 +68,10 @@ public final class ShmTransport implements Transport
         final int capacity = capacityOf(endpoint);
         final int mtu = mtuOf(endpoint);
         final long owner = newOwnerToken();
-        final int sessionId = ThreadLocalRandom.current().nextInt();
         final ShmPublication publication = files.locked(() ->
         {
             final MappedLog log = acquire(endpoint, streamId, capacity);
-            final int slot = log.slots().takePublisherSlot(owner, sessionId);
+            final int slot = log.slots().takePublisherSlot(owner);
             if (slot < 0)
             {
                 releaseLocked(log);

@@ -35,11 +35,10 @@ final class SlotTable
     /**
      * Take a publisher slot: a free one, or one whose process died after its last claim was resolved.
      *
-     * @param owner     token of the new owner, unique to it.
-     * @param sessionId of the publication.
+     * @param owner token of the new owner, unique to it.
      * @return the slot's offset, or -1 when every slot is in use.
      */
-    int takePublisherSlot(final long owner, final int sessionId)
+    int takePublisherSlot(final long owner)
     {
         for (int i = 0; i < PUBLISHER_SLOTS; i++)
         {
@@ -50,7 +49,7 @@ final class SlotTable
                 claimSlot(slot, owner);
                 log.longRelease(slot + SLOT_POSITION_OFFSET, -1);
                 log.longRelease(slot + SLOT_CLAIM_LENGTH_OFFSET, 0);
-                log.longRelease(slot + SLOT_SESSION_ID_OFFSET, sessionId);
+                log.longRelease(slot + SLOT_SESSION_ID_OFFSET, 0);
                 log.longRelease(slot + SLOT_STATE_OFFSET, STATE_ACTIVE);
                 return slot;
             }

@@ -29,8 +29,9 @@ public final class HalfWrittenPublisherMain
         final int streamId = Integer.parseInt(args[2]);
         final int sessionId = 0x0DEAD;
         final MappedLog mapped = files.locked(() -> files.open(name, streamId, 0, 1 << 20));
-        final int slot = files.locked(() -> mapped.slots().takePublisherSlot(1L, sessionId));
+        final int slot = files.locked(() -> mapped.slots().takePublisherSlot(1L));
         final LogBuffer log = mapped.buffer();
+        log.longRelease(slot + LogDescriptor.SLOT_SESSION_ID_OFFSET, sessionId);
         final int frame = LogDescriptor.alignedLength(HEADER_LENGTH + PAYLOAD_PER_FRAGMENT);
         final int length = FRAGMENTS * frame;
         long tail;

@@ -1,6 +1,8 @@
 package io.conduit.internal.shm;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -180,6 +183,44 @@ class ShmTransportTest
             assertThat(log).exists();
             subscription.close();
             assertThat(log).doesNotExist();
+        }
+    }
+
+    @Test
+    void shouldDeliverToCallbacksOnAThreadPerIdleStrategyAndNotBurnACoreWhileIdle() throws Exception
+    {
+        try (Conduit conduit = launch())
+        {
+            final AtomicInteger spinning = new AtomicInteger();
+            final AtomicInteger backingOff = new AtomicInteger();
+            conduit.addSubscription("shm:callbacks?idle=busy-spin", 1, (b, o, l, h) -> spinning.incrementAndGet());
+            conduit.addSubscription("shm:callbacks", 1, (b, o, l, h) -> backingOff.incrementAndGet());
+            final Publication publication = conduit.addPublication("shm:callbacks", 1);
+            for (int i = 0; i < 10; i++)
+            {
+                while (publication.offer(new byte[16]) < 0)
+                {
+                    Thread.onSpinWait();
+                }
+            }
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (spinning.get() < 10 || backingOff.get() < 10)
+            {
+                assertThat(System.nanoTime() - deadlineNs).isNegative();
+                Thread.sleep(1);
+            }
+
+            final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            final long idleThread = Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.getName().equals("conduit-subscriber")).findFirst().orElseThrow().getId();
+            final long cpuStartNs = threads.getThreadCpuTime(idleThread);
+            final long wallStartNs = System.nanoTime();
+            Thread.sleep(1_000);
+            final double cpuShare = (double)(threads.getThreadCpuTime(idleThread) - cpuStartNs) /
+                (System.nanoTime() - wallStartNs);
+            assertThat(cpuShare).as("CPU share of an idle back-off subscriber thread").isLessThan(0.2);
+            assertThat(spinning.get()).isEqualTo(10);
+            assertThat(backingOff.get()).isEqualTo(10);
         }
     }
 }
