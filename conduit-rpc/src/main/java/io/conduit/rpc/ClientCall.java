@@ -29,7 +29,7 @@ public interface ClientCall
     Map<String, String> metadata();
 
     /**
-     * @param key   short ASCII name, at most 255 bytes.
+     * @param key   name, at most 65535 bytes in UTF-8.
      * @param value UTF-8 value, at most 65535 bytes.
      */
     void putMetadata(String key, String value);

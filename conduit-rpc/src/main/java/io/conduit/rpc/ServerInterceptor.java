@@ -16,7 +16,8 @@ public interface ServerInterceptor
     }
 
     /**
-     * Called once when the call completes, with whatever status, in reverse registration order.
+     * Called once when the call completes, with whatever status, in reverse registration order, before the reply
+     * is sent (keep it quick: it adds to the caller's latency).
      *
      * @param call       the call's context.
      * @param status     how the call ended.

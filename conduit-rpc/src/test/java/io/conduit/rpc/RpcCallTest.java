@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import io.conduit.Conduit;
 
@@ -30,7 +30,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(60)
 class RpcCallTest
 {
-    private static final String[] ENDPOINTS = {"tcp://127.0.0.1:0", "inproc:rpc-call-test"};
+    /** Each transport: the shm name is per process, so that concurrent builds do not share a log. */
+    static List<String> endpoints()
+    {
+        return List.of("tcp://127.0.0.1:0", "inproc:rpc-call-test",
+            "shm:rpc-call-test-" + ProcessHandle.current().pid());
+    }
 
     private final Conduit conduit = Conduit.launch();
     private final TestServiceImpl service = new TestServiceImpl("s1");
@@ -65,7 +70,7 @@ class RpcCallTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tcp://127.0.0.1:0", "inproc:rpc-call-test"})
+    @MethodSource("endpoints")
     void shouldCallEveryShape(final String endpoint) throws Exception
     {
         final TestService proxy = start(endpoint);
@@ -86,7 +91,7 @@ class RpcCallTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tcp://127.0.0.1:0", "inproc:rpc-call-test"})
+    @MethodSource("endpoints")
     void shouldReturnStatusesForFaults(final String endpoint)
     {
         final TestService proxy = start(endpoint);
@@ -116,7 +121,7 @@ class RpcCallTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tcp://127.0.0.1:0", "inproc:rpc-call-test"})
+    @MethodSource("endpoints")
     void shouldExpireDeadlineOnBothSides(final String endpoint) throws Exception
     {
         start(endpoint);
@@ -134,7 +139,7 @@ class RpcCallTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tcp://127.0.0.1:0", "inproc:rpc-call-test"})
+    @MethodSource("endpoints")
     void shouldCancelOnServerWhenFutureCancelled(final String endpoint) throws Exception
     {
         final TestService proxy = start(endpoint);
@@ -148,7 +153,7 @@ class RpcCallTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tcp://127.0.0.1:0", "inproc:rpc-call-test"})
+    @MethodSource("endpoints")
     void shouldRefuseCallsBeyondLimit(final String endpoint) throws Exception
     {
         final TestService proxy = start(RpcServer.builder(conduit).endpoint(endpoint).maxCallsInFlight(1),
@@ -187,7 +192,7 @@ class RpcCallTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tcp://127.0.0.1:0", "inproc:rpc-call-test"})
+    @MethodSource("endpoints")
     void shouldRunInterceptorsOnBothSides(final String endpoint)
     {
         final List<String> serverSaw = new CopyOnWriteArrayList<>();
@@ -239,7 +244,7 @@ class RpcCallTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tcp://127.0.0.1:0", "inproc:rpc-call-test"})
+    @MethodSource("endpoints")
     void shouldReportHealth(final String endpoint)
     {
         start(endpoint);
@@ -253,7 +258,7 @@ class RpcCallTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tcp://127.0.0.1:0", "inproc:rpc-call-test"})
+    @MethodSource("endpoints")
     void shouldStreamWithFlowControl(final String endpoint) throws Exception
     {
         final TestService proxy = start(endpoint);
@@ -299,7 +304,7 @@ class RpcCallTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tcp://127.0.0.1:0", "inproc:rpc-call-test"})
+    @MethodSource("endpoints")
     void shouldCancelStreamOnServer(final String endpoint) throws Exception
     {
         final TestService proxy = start(endpoint);
@@ -338,7 +343,7 @@ class RpcCallTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tcp://127.0.0.1:0", "inproc:rpc-call-test"})
+    @MethodSource("endpoints")
     void shouldCountCallsPerMethod(final String endpoint) throws ExecutionException, InterruptedException
     {
         final TestService proxy = start(endpoint);
@@ -360,7 +365,7 @@ class RpcCallTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tcp://127.0.0.1:0", "inproc:rpc-call-test"})
+    @MethodSource("endpoints")
     void shouldFailCallsPromptlyWhenServerGoes(final String endpoint) throws Exception
     {
         final TestService proxy = start(endpoint);
@@ -378,7 +383,7 @@ class RpcCallTest
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tcp://127.0.0.1:0", "inproc:rpc-call-test"})
+    @MethodSource("endpoints")
     void shouldPassByteBuffersThrough(final String endpoint)
     {
         start(endpoint);

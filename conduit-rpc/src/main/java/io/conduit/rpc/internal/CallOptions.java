@@ -36,6 +36,7 @@ public final class CallOptions
      */
     public CallOptions withMetadata(final String key, final String value)
     {
+        RpcFrameDescriptor.checkMetadata(key, value);
         final Map<String, String> copy = new LinkedHashMap<>(metadata);
         copy.put(key, value);
         return new CallOptions(timeoutNs, Map.copyOf(copy));

@@ -1,6 +1,5 @@
 package io.conduit.rpc.internal;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -51,11 +50,7 @@ final class ClientCallInfo implements ClientCall
     @Override
     public void putMetadata(final String key, final String value)
     {
-        if (key.getBytes(StandardCharsets.UTF_8).length > 255 ||
-            value.getBytes(StandardCharsets.UTF_8).length > RpcFrameDescriptor.MAX_STRING_LENGTH)
-        {
-            throw new IllegalArgumentException("metadata too long: key=" + key);
-        }
+        RpcFrameDescriptor.checkMetadata(key, value);
         if (!copied)
         {
             metadata = new LinkedHashMap<>(metadata);

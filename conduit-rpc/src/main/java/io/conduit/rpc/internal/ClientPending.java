@@ -1,5 +1,7 @@
 package io.conduit.rpc.internal;
 
+import io.conduit.rpc.Status;
+
 /**
  * A call in flight on a client connection, told what became of it on the connection's receiving thread. Each
  * method is called only by whoever removed the call from its connection's table, so at most one of
@@ -19,7 +21,8 @@ interface ClientPending
     void onItem(RpcFrame frame);
 
     /**
+     * @param status      {@code UNAVAILABLE}, or {@code CANCELLED} when the client was closed.
      * @param description why the connection went.
      */
-    void onConnectionLost(String description);
+    void onConnectionLost(Status status, String description);
 }

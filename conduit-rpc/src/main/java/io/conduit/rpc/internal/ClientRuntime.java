@@ -295,13 +295,15 @@ public final class ClientRuntime implements FrameListener
                 break;
             }
         }
-        final String description = "connection lost: endpoint=" + connection.peerAddress();
+        final Status status = closed ? Status.CANCELLED : Status.UNAVAILABLE;
+        final String description = closed ? "client closed: endpoint=" + connection.peerAddress() :
+            "connection lost: endpoint=" + connection.peerAddress();
         for (final Long callId : new ArrayList<>(connection.calls().keySet()))
         {
             final Object pending = connection.calls().remove(callId);
             if (pending != null)
             {
-                ((ClientPending)pending).onConnectionLost(description);
+                ((ClientPending)pending).onConnectionLost(status, description);
             }
         }
     }

@@ -89,6 +89,11 @@ final class EndpointChannel
         synchronized (this)
         {
             connecting = null;
+            if (error == null && runtime.isClosed())
+            {
+                opened.close();
+                return;
+            }
             if (error == null)
             {
                 connection = opened;

@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
@@ -27,7 +26,6 @@ final class JacksonCborCodec implements Codec
     private final CBORMapper mapper = CBORMapper.builder()
         .polymorphicTypeValidator(BasicPolymorphicTypeValidator.builder().build())
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .disable(MapperFeature.CAN_OVERRIDE_ACCESS_MODIFIERS)
         .build();
 
     @Override

@@ -211,14 +211,25 @@ public final class RpcFrameDescriptor
         return bytes.length <= MAX_STRING_LENGTH ? bytes : java.util.Arrays.copyOf(bytes, MAX_STRING_LENGTH);
     }
 
+    /**
+     * @param key   of a metadata entry.
+     * @param value of a metadata entry.
+     * @throws IllegalArgumentException when either is longer than {@value #MAX_STRING_LENGTH} bytes in UTF-8.
+     */
+    public static void checkMetadata(final String key, final String value)
+    {
+        final int keyLength = key.getBytes(StandardCharsets.UTF_8).length;
+        final int valueLength = value.getBytes(StandardCharsets.UTF_8).length;
+        if (keyLength > MAX_STRING_LENGTH || valueLength > MAX_STRING_LENGTH)
+        {
+            throw new IllegalArgumentException("metadata too long: key=" + key.substring(0, Math.min(40,
+                key.length())) + ", keyBytes=" + keyLength + ", valueBytes=" + valueLength);
+        }
+    }
+
     private static int utf8Length(final String value)
     {
-        final int length = value.getBytes(StandardCharsets.UTF_8).length;
-        if (length > MAX_STRING_LENGTH)
-        {
-            throw new IllegalArgumentException("metadata too long: lengthBytes=" + length);
-        }
-        return length;
+        return value.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /**

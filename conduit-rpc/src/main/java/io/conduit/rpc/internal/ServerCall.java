@@ -268,11 +268,11 @@ public final class ServerCall implements CallContext, Runnable
             timer.cancel(false);
         }
         connection.calls().remove(callId, this);
+        runtime.callEnded(this, method, status, System.nanoTime() - startNs);
         if (reply)
         {
             runtime.send(connection, RpcFrameDescriptor.TYPE_RESPONSE, callId, status.code(), payload);
         }
-        runtime.callEnded(this, method, status, System.nanoTime() - startNs);
     }
 
     private static void runQuietly(final Runnable listener)

@@ -168,7 +168,15 @@ final class StreamCall implements Flow.Subscription, ClientPending
                 ", reason=" + ex.getMessage());
             return;
         }
-        subscriber.onNext(item);
+        try
+        {
+            subscriber.onNext(item);
+        }
+        catch (final RuntimeException ex)
+        {
+            // A subscriber must not throw (Reactive Streams rule 2.13); one that does loses its subscription.
+            cancel();
+        }
     }
 
     @Override
@@ -190,10 +198,10 @@ final class StreamCall implements Flow.Subscription, ClientPending
     }
 
     @Override
-    public void onConnectionLost(final String description)
+    public void onConnectionLost(final Status status, final String description)
     {
         channel.outstanding().decrementAndGet();
-        fail(Status.UNAVAILABLE, description);
+        fail(status, description);
     }
 
     private void expire()

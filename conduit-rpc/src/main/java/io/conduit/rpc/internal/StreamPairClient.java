@@ -72,8 +72,9 @@ final class StreamPairClient extends RpcConnection
         {
             listener.onFrame(this, frame.wrap(buffer, offset, length));
         }
-        catch (final MalformedFrameException ex)
+        catch (final RuntimeException ex)
         {
+            // A malformed reply, or a failure handling one: this connection is not to be trusted any more.
             close();
         }
     }

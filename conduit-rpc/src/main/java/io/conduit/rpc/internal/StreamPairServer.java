@@ -69,13 +69,15 @@ final class StreamPairServer implements AutoCloseable
             }
             listener.onFrame(client, frame);
         }
-        catch (final MalformedFrameException ex)
+        catch (final RuntimeException ex)
         {
-            conduit.counters().increment(Counter.PROTOCOL_ERRORS);
+            // A malformed frame, or a failure handling one, must not stop the poller that serves every client.
+            conduit.counters().increment(ex instanceof MalformedFrameException ? Counter.PROTOCOL_ERRORS :
+                Counter.ERRORS);
             if (errorLogged.compareAndSet(false, true))
             {
                 LOG.warn("rpc frame dropped (logged once per endpoint): endpoint={}, session={}, reason={}",
-                    endpoint, header.sessionId(), ex.getMessage());
+                    endpoint, header.sessionId(), String.valueOf(ex));
             }
         }
     }

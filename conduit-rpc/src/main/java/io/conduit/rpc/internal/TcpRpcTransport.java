@@ -126,6 +126,10 @@ final class TcpRpcTransport
 
     private void protocolError(final RpcConnection connection, final Throwable cause)
     {
+        if (!connection.isOpen())
+        {
+            return;
+        }
         conduit.counters().increment(Counter.PROTOCOL_ERRORS);
         if (errorLogged.compareAndSet(false, true))
         {

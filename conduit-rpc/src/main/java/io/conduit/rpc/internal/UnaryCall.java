@@ -152,15 +152,16 @@ final class UnaryCall extends CompletableFuture<Object> implements ClientPending
     }
 
     @Override
-    public void onConnectionLost(final String description)
+    public void onConnectionLost(final Status status, final String description)
     {
         channel.outstanding().decrementAndGet();
-        failAttempt(Status.UNAVAILABLE, description, channel);
+        failAttempt(status, description, channel);
     }
 
     private void failAttempt(final Status status, final String description, final EndpointChannel failed)
     {
-        if (status == Status.UNAVAILABLE && method.isIdempotent() && attempts < runtime.retryPolicy().maxAttempts())
+        if (status == Status.UNAVAILABLE && method.isIdempotent() && attempts < runtime.retryPolicy().maxAttempts() &&
+            !runtime.isClosed())
         {
             final long backoffNs = runtime.retryPolicy().backoffNs(attempts);
             if (deadlineNs == Long.MAX_VALUE || System.nanoTime() + backoffNs < deadlineNs)
