@@ -106,7 +106,7 @@ public final class BenchCommand implements Callable<Integer>
 
     @Option(names = "--warmup", paramLabel = "S",
         description = "Warm-up per system in seconds (default: 10 for conduit, 5 for raw-socket, 20 for jeromq, " +
-            "15 for grpc).")
+            "30 for grpc).")
     private Double warmupS;
 
     @Option(names = "--pin", paramLabel = "same|split|none",

@@ -21,8 +21,12 @@ public enum Contender
     /** JeroMQ (pure-Java ZeroMQ): REQ/REP for ping-pong, PUSH/PULL for streaming. Its JIT warm-up is long. */
     JEROMQ("jeromq", 20, JeromqSide::new, null),
 
-    /** grpc-java over Netty, plaintext, with a byte-array marshaller: the RPC peer. Its JIT warm-up is long. */
-    GRPC("grpc", 15, null, GrpcSide::new);
+    /**
+     * grpc-java over Netty, plaintext, with a byte-array marshaller: the RPC peer. Its JIT warm-up is long: about
+     * 15 s on a quiet machine, and on a busy 2-core VM its throughput was still a tenth of its steady state after
+     * 15 s, hence 30.
+     */
+    GRPC("grpc", 30, null, GrpcSide::new);
 
     private final String cliName;
     private final double defaultWarmupS;
