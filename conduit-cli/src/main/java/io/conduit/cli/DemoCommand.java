@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
             "processes over wall time (100%% = one CPU). Exits non-zero when a message was lost or an error seen.",
         "The rpc rows call an echo service served by the second JVM, at the same rate with the same payload, " +
             "asynchronously: a call counts as a message, its latency runs from its scheduled start to its reply, " +
-            "and lost are the calls that failed."
+            "and lost are the calls that failed. Before them, 2 s of uncounted calls warm the JIT up."
     })
 final class DemoCommand implements Callable<Integer>
 {
