@@ -23,7 +23,8 @@ import io.conduit.rpc.internal.ClientRuntime;
  * }</pre>
  * One connection per endpoint, shared by all calls and multiplexed by call id, opened at {@link Builder#build()}
  * and re-opened with back-off when it drops. When a connection drops, its calls fail at once with
- * {@link Status#UNAVAILABLE}. Immutable and thread-safe; {@link #withDeadline} and {@link #withMetadata} make
+ * {@link Status#UNAVAILABLE}. A call made while no endpoint is connected waits for one that is connecting (at
+ * most the Conduit's connect timeout, or its deadline) and fails with {@code UNAVAILABLE} when none is. Immutable and thread-safe; {@link #withDeadline} and {@link #withMetadata} make
  * views that share the connections.
  */
 public final class RpcClient implements AutoCloseable

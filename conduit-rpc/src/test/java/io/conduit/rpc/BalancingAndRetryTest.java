@@ -77,7 +77,7 @@ class BalancingAndRetryTest
     void shouldPreferTheEndpointWithFewestOutstandingCalls() throws Exception
     {
         final TestServiceImpl slow = new TestServiceImpl("slow");
-        final TestServiceImpl fast = new TestServiceImpl("fast");
+        final TestServiceImpl fast = new TestServiceImpl("fast", false);
         final RpcServer slowServer = server("inproc:balancing-slow", slow);
         final RpcServer fastServer = server("inproc:balancing-fast", fast);
         final RpcClient client = client(RpcClient.builder(conduit)
@@ -92,6 +92,12 @@ class BalancingAndRetryTest
             stuck.add(proxy.waitForCancelAsync("hold"));
             assertThat(stuck.size()).isLessThan(10);
             slow.waiting.await(50, TimeUnit.MILLISECONDS);
+        }
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (stuck.stream().filter(call -> !call.isDone()).count() != slow.hanging.get())
+        {
+            assertThat(System.nanoTime()).as("calls answered by the fast server").isLessThan(deadlineNs);
+            Thread.onSpinWait();
         }
         final int slowBefore = slow.calls.get();
         final int fastBefore = fast.calls.get();

@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class TestServiceImpl implements TestService
 {
     final String name;
+    final boolean hangs;
+    final AtomicInteger hanging = new AtomicInteger();
     final AtomicInteger calls = new AtomicInteger();
     final AtomicInteger unavailableAttempts = new AtomicInteger();
     final CountDownLatch waiting = new CountDownLatch(1);
@@ -24,7 +26,17 @@ public final class TestServiceImpl implements TestService
 
     public TestServiceImpl(final String name)
     {
+        this(name, true);
+    }
+
+    /**
+     * @param name  returned by some methods.
+     * @param hangs false to answer {@link #waitForCancelAsync} at once instead of holding it until cancelled.
+     */
+    public TestServiceImpl(final String name, final boolean hangs)
+    {
         this.name = name;
+        this.hangs = hangs;
     }
 
     @Override
@@ -85,9 +97,14 @@ public final class TestServiceImpl implements TestService
     @Override
     public CompletableFuture<String> waitForCancelAsync(final String tag)
     {
+        if (!hangs)
+        {
+            return CompletableFuture.completedFuture("answered " + tag);
+        }
         final CallContext context = CallContext.current();
         final CompletableFuture<String> result = new CompletableFuture<>();
         context.onCancel(cancelSeen::countDown);
+        hanging.incrementAndGet();
         waiting.countDown();
         return result;
     }

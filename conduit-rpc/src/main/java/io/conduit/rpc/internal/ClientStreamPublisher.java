@@ -21,8 +21,6 @@ final class ClientStreamPublisher implements Flow.Publisher<Object>
     @Override
     public void subscribe(final Flow.Subscriber<? super Object> subscriber)
     {
-        @SuppressWarnings("unchecked")
-        final Flow.Subscriber<Object> typed = (Flow.Subscriber<Object>)subscriber;
-        new StreamCall(runtime, info, argument, typed).start();
+        new StreamCall(runtime, info, argument, subscriber).start();
     }
 }

@@ -20,6 +20,8 @@ import static io.conduit.rpc.internal.RpcFrameDescriptor.STATUS_OFFSET;
 import static io.conduit.rpc.internal.RpcFrameDescriptor.TIMEOUT_OFFSET;
 import static io.conduit.rpc.internal.RpcFrameDescriptor.TYPE_CALL;
 import static io.conduit.rpc.internal.RpcFrameDescriptor.TYPE_CANCEL;
+import static io.conduit.rpc.internal.RpcFrameDescriptor.TYPE_GOAWAY;
+import static io.conduit.rpc.internal.RpcFrameDescriptor.TYPE_HEARTBEAT;
 import static io.conduit.rpc.internal.RpcFrameDescriptor.TYPE_OFFSET;
 import static io.conduit.rpc.internal.RpcFrameDescriptor.TYPE_REQUEST_N;
 import static io.conduit.rpc.internal.RpcFrameDescriptor.TYPE_RESPONSE;
@@ -69,6 +71,8 @@ public final class RpcFrame
             case TYPE_RESPONSE:
             case TYPE_STREAM_ITEM:
             case TYPE_CANCEL:
+            case TYPE_HEARTBEAT:
+            case TYPE_GOAWAY:
                 payloadOffset = HEADER_LENGTH;
                 break;
             case TYPE_REQUEST_N:

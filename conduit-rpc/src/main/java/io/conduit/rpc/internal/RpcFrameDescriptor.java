@@ -42,6 +42,9 @@ import java.util.Map;
  * CANCEL (type 4): client to server, no body.
  * REQUEST_N (type 5): client to server, more stream items wanted:
  *  |                 N (64 bits)                                   | 16
+ * HEARTBEAT (type 6): either way on TCP after an idle interval; call id 0, no body.
+ * GOAWAY (type 7): server to client over Conduit streams when the server skipped requests (its subscription was
+ *                  evicted); the client fails its calls in flight with UNAVAILABLE and reconnects. No body.
  * </pre>
  * A frame shorter than its type needs, with a length field that disagrees with the bytes received, an unknown
  * type, or lengths that run past its end is malformed: it closes the connection it came on.
@@ -89,6 +92,10 @@ public final class RpcFrameDescriptor
     public static final byte TYPE_CANCEL = 4;
     /** The client wants more stream items. */
     public static final byte TYPE_REQUEST_N = 5;
+    /** Either side is alive; TCP only, answered by nothing. */
+    public static final byte TYPE_HEARTBEAT = 6;
+    /** Server to client over Conduit streams: requests may have been lost, fail the calls in flight. */
+    public static final byte TYPE_GOAWAY = 7;
 
     /** Longest method name or metadata string, in bytes. */
     public static final int MAX_STRING_LENGTH = 0xFFFF;
@@ -175,6 +182,28 @@ public final class RpcFrameDescriptor
     static int encodeCancel(final FrameBuffer out, final long callId)
     {
         header(out.reset(HEADER_LENGTH), HEADER_LENGTH, TYPE_CANCEL, 0, callId);
+        return HEADER_LENGTH;
+    }
+
+    /**
+     * Write a HEARTBEAT frame.
+     *
+     * @return the frame's length.
+     */
+    static int encodeHeartbeat(final FrameBuffer out)
+    {
+        header(out.reset(HEADER_LENGTH), HEADER_LENGTH, TYPE_HEARTBEAT, 0, 0L);
+        return HEADER_LENGTH;
+    }
+
+    /**
+     * Write a GOAWAY frame.
+     *
+     * @return the frame's length.
+     */
+    static int encodeGoAway(final FrameBuffer out)
+    {
+        header(out.reset(HEADER_LENGTH), HEADER_LENGTH, TYPE_GOAWAY, 0, 0L);
         return HEADER_LENGTH;
     }
 

@@ -20,7 +20,7 @@ final class StreamCall implements Flow.Subscription, ClientPending
     private final ClientCallInfo info;
     private final RpcMethod method;
     private final byte[] argument;
-    private final Flow.Subscriber<Object> subscriber;
+    private final Flow.Subscriber<? super Object> subscriber;
     private final long startNs;
     private final long deadlineNs;
     private final AtomicBoolean finished = new AtomicBoolean();
@@ -35,7 +35,7 @@ final class StreamCall implements Flow.Subscription, ClientPending
         final ClientRuntime runtime,
         final ClientCallInfo info,
         final byte[] argument,
-        final Flow.Subscriber<Object> subscriber)
+        final Flow.Subscriber<? super Object> subscriber)
     {
         this.runtime = runtime;
         this.info = info;

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.conduit.Conduit;
+import io.conduit.Counter;
 import io.conduit.ConduitException;
 import io.conduit.Endpoint;
 import io.conduit.ErrorCode;
@@ -18,7 +19,9 @@ import io.conduit.Subscription;
  * The client side of RPC over Conduit streams: publishes calls on the server's request stream and listens for
  * replies on a stream of its own, chosen at random (a stream another client also chose would show it replies to
  * call ids it does not know, which it ignores). Ready once the request publication is connected; closed, and
- * its calls failed, when that connection drops, such as when the server goes away.
+ * its calls failed with {@code UNAVAILABLE}, when that connection drops (the server went away) or when this
+ * side's reply subscription was evicted and skipped replies (shm, a process starved past the liveness timeout),
+ * or when the server says GOAWAY because its request subscription was.
  */
 final class StreamPairClient extends RpcConnection
 {
@@ -44,7 +47,7 @@ final class StreamPairClient extends RpcConnection
         this.publication = conduit.addPublication(endpoint.toString(), StreamPairServer.REQUEST_STREAM);
         this.connectDeadlineNs = System.nanoTime() +
             TimeUnit.MILLISECONDS.toNanos(conduit.context().connectTimeoutMs());
-        this.poller = new StreamPoller(endpoint, subscription, this::onMessage, this::check,
+        this.poller = new StreamPoller(endpoint, subscription, this::onMessage, this::check, this::close,
             "conduit-rpc-client-" + endpoint.name());
     }
 
@@ -70,7 +73,12 @@ final class StreamPairClient extends RpcConnection
     {
         try
         {
-            listener.onFrame(this, frame.wrap(buffer, offset, length));
+            if (frame.wrap(buffer, offset, length).type() == RpcFrameDescriptor.TYPE_GOAWAY)
+            {
+                close();
+                return;
+            }
+            listener.onFrame(this, frame);
         }
         catch (final RuntimeException ex)
         {
@@ -81,7 +89,13 @@ final class StreamPairClient extends RpcConnection
 
     private void check()
     {
-        if (publication.isConnected())
+        if (subscription.counters().get(Counter.EVICTIONS) > 0)
+        {
+            // Judged dead by the server (a starved process) and rejoined past replies it never read: the calls
+            // waiting for those would hang until their deadlines, so fail them all now.
+            close();
+        }
+        else if (publication.isConnected())
         {
             ready.complete(this);
         }

@@ -21,7 +21,9 @@ import io.conduit.Subscription;
  * The server side of RPC over Conduit streams ({@code inproc:}, {@code shm:}): requests from every client arrive
  * on stream {@value #REQUEST_STREAM} of the endpoint; each client names in its calls the stream it listens on for
  * replies, and the server publishes there. A client is known by its request publication's session id; when its
- * reply publication loses its subscriber, the client is gone and its calls are cancelled. A malformed frame is
+ * reply publication loses its subscriber, the client is gone and its calls are cancelled. When this server's own
+ * subscription is evicted (a process starved past shm's liveness timeout) it has skipped requests, and it sends
+ * every client a GOAWAY so that their calls fail with {@code UNAVAILABLE} rather than wait for their deadlines. A malformed frame is
  * counted, logged once and dropped.
  */
 final class StreamPairServer implements AutoCloseable
@@ -40,6 +42,7 @@ final class StreamPairServer implements AutoCloseable
     private final RpcFrame frame = new RpcFrame();
     private final AtomicBoolean errorLogged = new AtomicBoolean();
     private final StreamPoller poller;
+    private long evictionsSeen;
 
     StreamPairServer(final Conduit conduit, final Endpoint endpoint, final FrameListener listener)
     {
@@ -48,7 +51,7 @@ final class StreamPairServer implements AutoCloseable
         this.listener = listener;
         this.subscription = conduit.addSubscription(endpoint.toString(), REQUEST_STREAM);
         this.poller = new StreamPoller(endpoint, subscription, this::onMessage, this::checkClients,
-            "conduit-rpc-server-" + endpoint.name());
+            this::closeClients, "conduit-rpc-server-" + endpoint.name());
     }
 
     private void onMessage(final ByteBuffer buffer, final int offset, final int length, final Header header)
@@ -84,6 +87,15 @@ final class StreamPairServer implements AutoCloseable
 
     private void checkClients()
     {
+        final long evictions = subscription.counters().get(Counter.EVICTIONS);
+        if (evictions != evictionsSeen)
+        {
+            // This server was judged dead and skipped requests: tell every client to fail what it has in flight.
+            evictionsSeen = evictions;
+            final RpcFrameDescriptor.FrameBuffer out = RpcFrameDescriptor.FrameBuffer.current();
+            final int length = RpcFrameDescriptor.encodeGoAway(out);
+            clients.values().forEach(client -> client.send(out.buffer(), 0, length));
+        }
         for (final Iterator<ReplyConnection> it = clients.values().iterator(); it.hasNext(); )
         {
             final ReplyConnection client = it.next();
@@ -95,13 +107,18 @@ final class StreamPairServer implements AutoCloseable
         }
     }
 
+    private void closeClients()
+    {
+        clients.values().forEach(ReplyConnection::close);
+        clients.clear();
+    }
+
     @Override
     public void close()
     {
         poller.close();
         subscription.close();
-        clients.values().forEach(ReplyConnection::close);
-        clients.clear();
+        closeClients();
     }
 
     private final class ReplyConnection extends RpcConnection

@@ -11,7 +11,8 @@ import io.conduit.Subscription;
 /**
  * A daemon thread that polls one subscription and runs a periodic check. Without an {@code idle} option on the
  * endpoint it sleeps in the blocking poll until the transport wakes it; with one ({@code ?idle=busy-spin} for
- * the lowest latency) it polls with that idle strategy.
+ * the lowest latency) it polls with that idle strategy. When polling fails, such as when the subscription was
+ * closed under it (its Conduit closing), it runs its stop action and ends.
  */
 final class StreamPoller implements AutoCloseable
 {
@@ -21,6 +22,7 @@ final class StreamPoller implements AutoCloseable
     private final Subscription subscription;
     private final MessageHandler handler;
     private final Runnable check;
+    private final Runnable onFailure;
     private final IdleStrategy idle;
     private final Thread thread;
     private volatile boolean running = true;
@@ -30,11 +32,13 @@ final class StreamPoller implements AutoCloseable
         final Subscription subscription,
         final MessageHandler handler,
         final Runnable check,
+        final Runnable onFailure,
         final String name)
     {
         this.subscription = subscription;
         this.handler = handler;
         this.check = check;
+        this.onFailure = onFailure;
         final String idleName = endpoint.option("idle", null);
         this.idle = idleName == null ? null : IdleStrategy.fromName(idleName);
         this.thread = new Thread(this::run, name);
@@ -68,14 +72,10 @@ final class StreamPoller implements AutoCloseable
         {
             if (running)
             {
-                throw ex;
+                running = false;
+                onFailure.run();
             }
         }
-    }
-
-    boolean isPollerThread()
-    {
-        return Thread.currentThread() == thread;
     }
 
     @Override

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+
+import javax.net.ssl.SSLParameters;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.netty.bootstrap.Bootstrap;
@@ -20,7 +23,11 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +40,10 @@ import io.conduit.internal.tcp.TlsContexts;
 
 /**
  * RPC over TCP with Netty: one connection per client and server, frames delimited by their length field, TLS 1.3
- * with the Conduit's settings when the endpoint says {@code ?tls=true}. A malformed or oversized frame, or a TLS
+ * with the Conduit's settings when the endpoint says {@code ?tls=true} (clients verify the server's host name).
+ * Each side sends a HEARTBEAT frame when it has written nothing for the Conduit's heartbeat interval and closes a
+ * connection that has been silent for its heartbeat timeout, so that a frozen or unreachable peer fails its calls
+ * with {@code UNAVAILABLE} as a killed one does. A malformed or oversized frame, or a TLS
  * failure, is counted in the Conduit's counters ({@code PROTOCOL_ERRORS}), logged once per transport, and closes
  * that connection only; an I/O error (a peer gone) just closes it.
  */
@@ -113,10 +123,20 @@ final class TcpRpcTransport
             {
                 if (ssl != null)
                 {
-                    channel.pipeline().addLast("tls", client ?
+                    final SslHandler tls = client ?
                         ssl.newHandler(channel.alloc(), endpoint.host(), endpoint.port()) :
-                        ssl.newHandler(channel.alloc()));
+                        ssl.newHandler(channel.alloc());
+                    if (client)
+                    {
+                        final SSLParameters parameters = tls.engine().getSSLParameters();
+                        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                        tls.engine().setSSLParameters(parameters);
+                    }
+                    tls.setHandshakeTimeoutMillis(conduit.context().connectTimeoutMs());
+                    channel.pipeline().addLast("tls", tls);
                 }
+                channel.pipeline().addLast("idle", new IdleStateHandler(conduit.context().heartbeatTimeoutMs(),
+                    conduit.context().heartbeatIntervalMs(), 0, TimeUnit.MILLISECONDS));
                 channel.pipeline().addLast("frames", new LengthFieldBasedFrameDecoder(
                     ByteOrder.LITTLE_ENDIAN, maxFrameLength, 0, 4, -4, 0, true));
                 channel.pipeline().addLast("rpc", new Handler(new TcpRpcConnection(channel, ssl == null), listener));
@@ -168,7 +188,11 @@ final class TcpRpcTransport
         @Override
         public void userEventTriggered(final ChannelHandlerContext ctx, final Object event)
         {
-            if (event instanceof SslHandshakeCompletionEvent)
+            if (event instanceof IdleStateEvent)
+            {
+                heartbeat((IdleStateEvent)event);
+            }
+            else if (event instanceof SslHandshakeCompletionEvent)
             {
                 final SslHandshakeCompletionEvent handshake = (SslHandshakeCompletionEvent)event;
                 if (handshake.isSuccess())
@@ -189,6 +213,25 @@ final class TcpRpcTransport
             ctx.fireUserEventTriggered(event);
         }
 
+        private void heartbeat(final IdleStateEvent event)
+        {
+            if (event.state() == IdleState.WRITER_IDLE)
+            {
+                final RpcFrameDescriptor.FrameBuffer out = RpcFrameDescriptor.FrameBuffer.current();
+                connection.send(out.buffer(), 0, RpcFrameDescriptor.encodeHeartbeat(out));
+            }
+            else if (event.state() == IdleState.READER_IDLE)
+            {
+                conduit.counters().increment(Counter.HEARTBEAT_TIMEOUTS);
+                if (errorLogged.compareAndSet(false, true))
+                {
+                    LOG.warn("rpc peer silent past heartbeat timeout, closing (logged once per endpoint): " +
+                        "endpoint={}, peer={}", endpoint, connection.peerAddress());
+                }
+                connection.close();
+            }
+        }
+
         private void ready(final ChannelHandlerContext ctx)
         {
             final CompletableFuture<RpcConnection> ready = ctx.channel().attr(READY).get();
@@ -205,7 +248,10 @@ final class TcpRpcTransport
             try
             {
                 final ByteBuffer nio = buf.nioBuffer(buf.readerIndex(), buf.readableBytes());
-                listener.onFrame(connection, frame.wrap(nio, 0, nio.remaining()));
+                if (frame.wrap(nio, 0, nio.remaining()).type() != RpcFrameDescriptor.TYPE_HEARTBEAT)
+                {
+                    listener.onFrame(connection, frame);
+                }
             }
             catch (final MalformedFrameException ex)
             {

@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -110,6 +111,48 @@ class RpcFrameTest
         final ByteBuffer request = copy(out.buffer());
         request.putInt(RpcFrameDescriptor.LENGTH_OFFSET, requestLength - 8);
         assertThatThrownBy(() -> frame.wrap(request, 0, requestLength - 8)).hasMessageContaining("request-n");
+    }
+
+    @Test
+    void shouldOnlyEverAcceptOrRejectRandomAndMutatedBytes()
+    {
+        final Random random = new Random(42);
+        final int callLength = RpcFrameDescriptor.encodeCall(out, 3L, 5L, 2, 7,
+            "svc/m".getBytes(StandardCharsets.UTF_8), Map.of("a", "b"), new byte[] {1, 2});
+        final byte[] call = new byte[callLength];
+        out.buffer().get(0, call);
+        int accepted = 0;
+        for (int i = 0; i < 20_000; i++)
+        {
+            final byte[] bytes;
+            if (i % 2 == 0)
+            {
+                bytes = new byte[random.nextInt(64)];
+                random.nextBytes(bytes);
+            }
+            else
+            {
+                bytes = call.clone();
+                bytes[random.nextInt(bytes.length)] = (byte)random.nextInt();
+            }
+            final ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            try
+            {
+                frame.wrap(buffer, 0, bytes.length);
+                if (frame.type() == RpcFrameDescriptor.TYPE_CALL)
+                {
+                    assertThat(frame.methodName()).isNotNull();
+                    assertThat(frame.metadata()).isNotNull();
+                    assertThat(frame.payloadLength()).isBetween(0, bytes.length);
+                }
+                accepted++;
+            }
+            catch (final MalformedFrameException expected)
+            {
+                assertThat(expected.getMessage()).isNotBlank();
+            }
+        }
+        assertThat(accepted).as("mutations outside the checked fields still decode").isPositive();
     }
 
     @Test
