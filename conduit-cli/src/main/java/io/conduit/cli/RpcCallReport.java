@@ -11,10 +11,10 @@ import io.conduit.rpc.Status;
 /**
  * What {@code conduit rpc call} did.
  *
- * @param calls        finished, whatever their status.
+ * @param calls         finished, whatever their status.
  * @param callsByStatus finished calls by status, only the statuses seen.
- * @param elapsedNs    from the first call's start to the last one's end.
- * @param latencyNs    of the calls that succeeded, from start to reply.
+ * @param elapsedNs     from the first call's start to the last one's end.
+ * @param latencyNs     of the calls that succeeded, from start to reply.
  */
 record RpcCallReport(long calls, Map<Status, Long> callsByStatus, long elapsedNs, Histogram latencyNs)
 {
