@@ -6,11 +6,15 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
+import io.conduit.BusySpinIdleStrategy;
+import io.conduit.bench.internal.AeronDriverMain;
 import io.conduit.bench.internal.BenchReport;
 import io.conduit.bench.internal.BenchRunner;
 import io.conduit.bench.internal.Contender;
@@ -44,11 +48,14 @@ import picocli.CommandLine.Spec;
         "Each side of each system runs in its own JVM. Latency is taken at a fixed send rate from each",
         "message's scheduled send time (coordinated omission corrected); throughput at the receiver.",
         "",
-        "Scenarios: tcp-pingpong (latency; headline p50), tcp-throughput (msgs/s and MB/s),",
-        "rpc-latency (one echo call in flight at a fixed rate; headline p50), rpc-throughput (64 async",
-        "echo calls in flight; headline calls/s).",
-        "Peers: raw-socket (blocking java.net.Socket, the floor), jeromq (REQ/REP, PUSH/PULL) for the tcp",
-        "scenarios; grpc (grpc-java over Netty, plaintext, byte-array marshaller) for the rpc ones.",
+        "Scenarios: tcp-pingpong and shm-pingpong (latency; headline p50), tcp-throughput and",
+        "shm-throughput (msgs/s and MB/s); rpc-latency and rpc-shm-latency (one echo call in flight at",
+        "a fixed rate; headline p50), rpc-throughput and rpc-shm-throughput (64 asynchronous echo calls in",
+        "flight; headline calls/s).",
+        "Peers over TCP: raw-socket (blocking java.net.Socket, the floor), jeromq (REQ/REP, PUSH/PULL);",
+        "for the rpc scenarios grpc (grpc-java over Netty, plaintext, a byte-array marshaller).",
+        "Peers over shared memory: aeron-ipc (Aeron's aeron:ipc, media driver in a third process),",
+        "raw-shm (a mapped file and plain VarHandles, the floor).",
         "",
         "On a small shared machine compare latency only under the same pinning, and quote ratios",
         "taken in one run: waking a process on another CPU costs tens of microseconds."
@@ -56,7 +63,9 @@ import picocli.CommandLine.Spec;
     footer = {
         "",
         "Idle strategy: Conduit's poll loops use --idle; raw-socket, jeromq and grpc block in their I/O calls",
-        "as their authors intend. Latency defaults to yield: with --pin same both processes share one",
+        "as their authors intend; aeron-ipc polls with Agrona's strategy of that name, raw-shm spins.",
+        "Shared memory defaults to busy-spin with --pin split: no kernel on the data path, each side",
+        "spins on a CPU of its own. TCP latency defaults to yield: with --pin same both processes share one",
         "CPU, and a busy-spinning poller would keep its peer off that CPU for a whole scheduler slice",
         "(milliseconds); yield hands the CPU over at once when the peer is runnable. Throughput defaults",
         "to block: a receiving poller that sleeps until woken leaves the CPU to its own event loop. Use",
@@ -65,8 +74,10 @@ import picocli.CommandLine.Spec;
         "Examples:",
         "  conduit bench tcp-pingpong --vs raw-socket --size 64 --pin same --json",
         "  conduit bench tcp-throughput --vs jeromq --size 64 --pin split --json",
+        "  conduit bench shm-pingpong --vs aeron-ipc --size 32",
+        "  conduit bench shm-throughput --vs raw-shm --size 4096",
         "  conduit bench rpc-latency --vs grpc --size 1024",
-        "  conduit bench rpc-throughput --vs grpc --transport shm"
+        "  conduit bench rpc-shm-throughput"
     })
 public final class BenchCommand implements Callable<Integer>
 {
@@ -81,23 +92,22 @@ public final class BenchCommand implements Callable<Integer>
     private CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "SCENARIO",
-        description = "tcp-pingpong, tcp-throughput, rpc-latency or rpc-throughput.")
+        description = "tcp-pingpong, tcp-throughput, shm-pingpong, shm-throughput, rpc-latency, rpc-throughput, " +
+            "rpc-shm-latency or rpc-shm-throughput.")
     private String scenarioName;
 
     @Option(names = "--vs", paramLabel = "PEER",
-        description = "Also run this peer: raw-socket or jeromq (tcp scenarios), grpc (rpc scenarios).")
+        description = "Also run this peer: raw-socket or jeromq over TCP, aeron-ipc or raw-shm over shared memory, " +
+            "grpc for rpc-latency and rpc-throughput.")
     private String peerName;
-
-    @Option(names = "--transport", paramLabel = "tcp|shm", defaultValue = "tcp",
-        description = "Conduit's transport in the rpc scenarios; peers keep their own (default: ${DEFAULT-VALUE}).")
-    private String transport;
 
     @Option(names = "--size", paramLabel = "BYTES", defaultValue = "64",
         description = "Message size, 8 to 1048576 bytes (default: ${DEFAULT-VALUE}).")
     private int sizeBytes;
 
     @Option(names = "--rate", paramLabel = "R",
-        description = "Messages per second of a latency scenario (default: " + DEFAULT_RATE + ").")
+        description = "Messages per second of a latency scenario (default: " + DEFAULT_RATE + " over TCP, " +
+            Scenario.SHM_RATE_PER_SEC + " over shared memory).")
     private Integer rate;
 
     @Option(names = "--duration", paramLabel = "S", defaultValue = "10",
@@ -105,18 +115,25 @@ public final class BenchCommand implements Callable<Integer>
     private double durationS;
 
     @Option(names = "--warmup", paramLabel = "S",
-        description = "Warm-up per system in seconds (default: 10 for conduit, 5 for raw-socket, 20 for jeromq, " +
-            "30 for grpc).")
+        description = "Warm-up per system in seconds (default: 10 for conduit, 5 for raw-socket, aeron-ipc and " +
+            "raw-shm, 20 for jeromq, 30 for grpc).")
     private Double warmupS;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
+        description = "Run Conduit and the peer alternately N times, each round with its own processes, " +
+            "warm-up and measurement, and combine each one's rounds (histograms added; all messages over all " +
+            "time), so that both meet the same noise on a shared machine (default: ${DEFAULT-VALUE}).")
+    private int rounds;
 
     @Option(names = "--pin", paramLabel = "same|split|none",
         description = "taskset pinning of the two processes: both on one CPU, one each, or unpinned " +
-            "(default: same for latency, split for throughput).")
+            "(default: split for shared memory and throughput, same for TCP latency).")
     private String pinName;
 
     @Option(names = "--idle", paramLabel = "block|busy-spin|yield|backoff",
         description = "How Conduit's poll loops wait: block (sleep until woken by the transport) or an idle " +
-            "strategy; the pacer yields (default: yield for latency scenarios, block for throughput).")
+            "strategy; the pacer yields (default: busy-spin for shared memory, yield for TCP latency, block " +
+            "for TCP throughput).")
     private String idle;
 
     @Option(names = "--jvm-flags", paramLabel = "FLAGS", defaultValue = SideLauncher.DEFAULT_JVM_FLAGS,
@@ -153,7 +170,7 @@ public final class BenchCommand implements Callable<Integer>
         final Scenario scenario = parse(() -> Scenario.fromCliName(scenarioName));
         final Contender peer = peerName == null ? null : parse(() -> peer(peerName));
         final Pinning pinning = pinName != null ? parse(() -> Pinning.fromCliName(pinName)) :
-            scenario.isLatency() ? Pinning.SAME : Pinning.SPLIT;
+            scenario.defaultPinning();
         validate(scenario, peer);
 
         final CpuAffinity affinity = CpuAffinity.probe();
@@ -167,17 +184,28 @@ public final class BenchCommand implements Callable<Integer>
         final BenchRunner runner = new BenchRunner(launcher, noProgress ? ProgressBar.none() : ProgressBar.onStderr());
 
         final Map<String, Object> settings = settings(scenario, peer, affinity.describe(pinning), launcher);
-        ContenderResult conduitResult = null;
-        ContenderResult peerResult = null;
+        final String busy = BusySpinIdleStrategy.NAME.equals(idle) ? MachineInfo.busyWarning(
+            (Double)((Map<?, ?>)settings.get("machine")).get("loadAverage"),
+            Runtime.getRuntime().availableProcessors(), 2) : null;
+        if (busy != null)
+        {
+            err.println("conduit bench: " + busy);
+            err.flush();
+        }
+        final List<ContenderResult> conduitRounds = new ArrayList<>();
+        final List<ContenderResult> peerRounds = new ArrayList<>();
         try
         {
-            if (!"peer".equals(only))
+            for (int round = 0; round < rounds; round++)
             {
-                conduitResult = runner.run(workload(scenario, Contender.CONDUIT));
-            }
-            if (peer != null && !"conduit".equals(only))
-            {
-                peerResult = runner.run(workload(scenario, peer));
+                if (!"peer".equals(only))
+                {
+                    conduitRounds.add(runner.run(workload(scenario, Contender.CONDUIT)));
+                }
+                if (peer != null && !"conduit".equals(only))
+                {
+                    peerRounds.add(runner.run(workload(scenario, peer)));
+                }
             }
         }
         catch (final IllegalStateException ex)
@@ -186,6 +214,9 @@ public final class BenchCommand implements Callable<Integer>
             err.flush();
             return 1;
         }
+        final ContenderResult conduitResult =
+            conduitRounds.isEmpty() ? null : ContenderResult.combine(conduitRounds, sizeBytes);
+        final ContenderResult peerResult = peerRounds.isEmpty() ? null : ContenderResult.combine(peerRounds, sizeBytes);
         writeHistograms(scenario, conduitResult, peerResult);
         final BenchReport report = new BenchReport(scenario, settings, peer, conduitResult, peerResult);
         final PrintWriter out = spec.commandLine().getOut();
@@ -196,19 +227,6 @@ public final class BenchCommand implements Callable<Integer>
 
     private void validate(final Scenario scenario, final Contender peer)
     {
-        if (peer != null && !peer.runs(scenario))
-        {
-            throw usage("peer does not run scenario: peer=" + peer.cliName() + ", scenario=" + scenario.cliName() +
-                " (peers that do: " + Contender.peerNames(scenario) + ")");
-        }
-        if (!"tcp".equals(transport) && !"shm".equals(transport))
-        {
-            throw usage("unknown transport: transport=" + transport + " (expected tcp or shm)");
-        }
-        if ("shm".equals(transport) && !scenario.isRpc())
-        {
-            throw usage("--transport applies to rpc scenarios only: scenario=" + scenario.cliName());
-        }
         if (sizeBytes < Workload.MIN_SIZE_BYTES || sizeBytes > Workload.MAX_SIZE_BYTES)
         {
             throw usage("invalid --size: sizeBytes=" + sizeBytes + " (expected " + Workload.MIN_SIZE_BYTES +
@@ -223,6 +241,10 @@ public final class BenchCommand implements Callable<Integer>
         {
             throw usage("invalid --rate: rate=" + rate + " (expected 1 to 1000000 messages per second)");
         }
+        if (rounds < 1 || rounds > 100)
+        {
+            throw usage("invalid --rounds: rounds=" + rounds + " (expected 1 to 100)");
+        }
         if (!(durationS > 0 && durationS <= 3600))
         {
             throw usage("invalid --duration: durationS=" + durationS + " (expected more than 0, at most 3600)");
@@ -231,9 +253,15 @@ public final class BenchCommand implements Callable<Integer>
         {
             throw usage("invalid --warmup: warmupS=" + warmupS + " (expected 0 to 3600)");
         }
+        if (peer != null && !peer.supports(scenario))
+        {
+            final String peers = Contender.peerNames(scenario);
+            throw usage("peer does not run this scenario: scenario=" + scenario.cliName() + ", peer=" +
+                peer.cliName() + " (expected " + (peers.isEmpty() ? "no peer" : peers) + ")");
+        }
         if (idle == null)
         {
-            idle = scenario.isLatency() ? "yield" : Waiting.BLOCK;
+            idle = scenario.defaultIdle();
         }
         parse(() -> Waiting.idleStrategy(idle));
         if (SideLauncher.splitFlags(jvmFlags).stream().anyMatch(flag -> !flag.startsWith("-")))
@@ -263,9 +291,14 @@ public final class BenchCommand implements Callable<Integer>
 
     private Workload workload(final Scenario scenario, final Contender contender)
     {
-        final int ratePerSec = scenario.isLatency() ? (rate == null ? DEFAULT_RATE : rate) : 0;
+        final int ratePerSec = scenario.isLatency() ? ratePerSec(scenario) : 0;
         return new Workload(scenario, contender, false, sizeBytes, ratePerSec, toNanos(warmupS(contender)),
-            toNanos(durationS), idle, transport, 0);
+            toNanos(durationS), idle, 0);
+    }
+
+    private int ratePerSec(final Scenario scenario)
+    {
+        return rate == null ? scenario.defaultRatePerSec(DEFAULT_RATE) : rate;
     }
 
     private double warmupS(final Contender contender)
@@ -286,13 +319,16 @@ public final class BenchCommand implements Callable<Integer>
     {
         final Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("sizeBytes", sizeBytes);
-        settings.put("ratePerSec", scenario.isLatency() ? (rate == null ? DEFAULT_RATE : rate) : "unpaced");
+        settings.put("ratePerSec", scenario.isLatency() ? ratePerSec(scenario) : "unpaced");
         if (scenario.isRpc())
         {
             settings.put("callsInFlight", scenario.isLatency() ? 1 : Scenario.RPC_CALLS_IN_FLIGHT);
-            settings.put("transport", "conduit " + transport + (peer == null ? "" : ", " + peer.cliName() + " tcp"));
         }
         settings.put("durationS", durationS);
+        if (rounds > 1)
+        {
+            settings.put("rounds", rounds + " (alternating; figures combine every round)");
+        }
         final Map<String, Object> warmups = new LinkedHashMap<>();
         if (!"peer".equals(only))
         {
@@ -304,10 +340,34 @@ public final class BenchCommand implements Callable<Integer>
         }
         settings.put("warmupS", warmups);
         settings.put("pin", pinning);
-        settings.put("idle", idle + " (conduit poll loops, pacer; peers block in I/O)");
-        settings.put("jvmFlags", String.join(" ", launcher.jvmFlags()));
+        settings.put("idle", idle + idleOfPeers(scenario));
+        settings.put("jvmFlags", jvmFlags(peer, launcher));
+        if (peer != null && peer.needsMediaDriver() && !"conduit".equals(only))
+        {
+            settings.put("driver", peer.cliName() + ": " + AeronDriverMain.describe());
+        }
         settings.put("machine", MachineInfo.describe());
         return settings;
+    }
+
+    private String idleOfPeers(final Scenario scenario)
+    {
+        if (scenario.transport() == Scenario.Transport.SHM)
+        {
+            return " (conduit poll loops and URI ?idle=, pacer; aeron-ipc Agrona's of that name; raw-shm spins)";
+        }
+        return " (conduit poll loops, pacer; peers block in I/O)";
+    }
+
+    private Map<String, Object> jvmFlags(final Contender peer, final SideLauncher launcher)
+    {
+        final Map<String, Object> flags = new LinkedHashMap<>();
+        flags.put(Contender.CONDUIT.cliName(), String.join(" ", launcher.jvmFlags(Contender.CONDUIT)));
+        if (peer != null)
+        {
+            flags.put(peer.cliName(), String.join(" ", launcher.jvmFlags(peer)));
+        }
+        return flags;
     }
 
     private void writeHistograms(

@@ -29,7 +29,7 @@ class BenchCommandTest
     {
         assertThat(execute("udp-pingpong")).isEqualTo(2);
         assertThat(err.toString()).contains("unknown scenario: scenario=udp-pingpong")
-            .contains("tcp-pingpong, tcp-throughput, rpc-latency, rpc-throughput");
+            .contains("tcp-pingpong, tcp-throughput");
     }
 
     @Test
@@ -42,23 +42,25 @@ class BenchCommandTest
     }
 
     @Test
-    void shouldRejectPeerThatDoesNotRunTheScenarioNamingThoseThatDo()
+    void shouldRejectAPeerOfAnotherTransportNamingThoseThatApply()
     {
-        assertThat(execute("tcp-pingpong", "--vs", "grpc")).isEqualTo(2);
-        assertThat(err.toString())
-            .contains("peer does not run scenario: peer=grpc, scenario=tcp-pingpong (peers that do: raw-socket, jeromq)");
-        assertThat(execute("rpc-latency", "--vs", "jeromq")).isEqualTo(2);
-        assertThat(err.toString())
-            .contains("peer does not run scenario: peer=jeromq, scenario=rpc-latency (peers that do: grpc)");
+        assertThat(execute("shm-pingpong", "--vs", "raw-socket")).isEqualTo(2);
+        assertThat(err.toString()).contains("peer does not run this scenario: scenario=shm-pingpong, peer=raw-socket")
+            .contains("(expected aeron-ipc, raw-shm)");
+        assertThat(execute("tcp-throughput", "--vs", "aeron-ipc")).isEqualTo(2);
+        assertThat(err.toString()).contains("scenario=tcp-throughput, peer=aeron-ipc (expected raw-socket, jeromq)");
     }
 
     @Test
-    void shouldRejectUnknownTransportAndShmOutsideTheRpcScenarios()
+    void shouldRejectAnRpcPeerForMessagingAndAMessagingPeerForRpc()
     {
-        assertThat(execute("rpc-latency", "--transport", "udp")).isEqualTo(2);
-        assertThat(err.toString()).contains("unknown transport: transport=udp (expected tcp or shm)");
-        assertThat(execute("tcp-pingpong", "--transport", "shm")).isEqualTo(2);
-        assertThat(err.toString()).contains("--transport applies to rpc scenarios only: scenario=tcp-pingpong");
+        assertThat(execute("tcp-pingpong", "--vs", "grpc")).isEqualTo(2);
+        assertThat(err.toString())
+            .contains("peer does not run this scenario: scenario=tcp-pingpong, peer=grpc (expected raw-socket, jeromq)");
+        assertThat(execute("rpc-latency", "--vs", "jeromq")).isEqualTo(2);
+        assertThat(err.toString()).contains("scenario=rpc-latency, peer=jeromq (expected grpc)");
+        assertThat(execute("rpc-shm-throughput", "--vs", "grpc")).isEqualTo(2);
+        assertThat(err.toString()).contains("scenario=rpc-shm-throughput, peer=grpc (expected no peer)");
     }
 
     @Test
@@ -94,6 +96,7 @@ class BenchCommandTest
         assertThat(execute("--help")).isZero();
         assertThat(out.toString()).contains("bench").contains("--vs").contains("--pin").contains("busy-spin")
             .contains("conduit bench tcp-pingpong --vs raw-socket --size 64 --pin same --json")
-            .contains("conduit bench rpc-latency --vs grpc --size 1024").contains("--transport");
+            .contains("shm-pingpong").contains("aeron-ipc").contains("raw-shm")
+            .contains("conduit bench rpc-latency --vs grpc --size 1024").contains("rpc-shm-throughput");
     }
 }

@@ -14,10 +14,13 @@ public final class BenchReport
     private static final String[] LATENCY_HEADERS = {"p50 us", "p90 us", "p99 us", "p99.9 us", "max us", "msgs/s"};
     private static final String[] THROUGHPUT_COLUMNS = {"msgsPerSec", "mbPerSec", "messages"};
     private static final String[] THROUGHPUT_HEADERS = {"msgs/s", "MB/s", "messages"};
+    private static final String[] THROUGHPUT_RATIO_COLUMNS = {"msgsPerSec", "mbPerSec"};
     private static final String[] RPC_THROUGHPUT_COLUMNS = {"msgsPerSec", "mbPerSec", "p50Us", "p99Us", "p999Us",
         "maxUs", "messages"};
     private static final String[] RPC_THROUGHPUT_HEADERS = {"calls/s", "MB/s", "p50 us", "p99 us", "p99.9 us",
         "max us", "calls"};
+    private static final String[] RPC_THROUGHPUT_RATIO_COLUMNS = {"msgsPerSec", "mbPerSec", "p50Us", "p99Us",
+        "p999Us", "maxUs"};
 
     private final Scenario scenario;
     private final Map<String, Object> settings;
@@ -55,22 +58,33 @@ public final class BenchReport
     }
 
     /**
-     * @return Conduit's p99 over the peer's in a latency scenario, to 3 significant digits, or null.
+     * @return Conduit's figure over the peer's for every column of the table (latency percentiles and msgs/s, or
+     * msgs/s and MB/s), to 3 significant digits, in column order; empty without both, a column left out where the peer's is 0.
      */
-    public Double ratioP99()
+    public Map<String, Double> ratios()
     {
-        if (!scenario.isLatency() || conduit == null || peerResult == null)
+        final Map<String, Double> ratios = new LinkedHashMap<>();
+        if (conduit == null || peerResult == null)
         {
-            return null;
+            return ratios;
         }
-        final double peerP99 = ((Number)peerResult.figures().get("p99Us")).doubleValue();
-        final double conduitP99 = ((Number)conduit.figures().get("p99Us")).doubleValue();
-        return peerP99 == 0 ? null : ContenderResult.threeSignificantDigits(conduitP99 / peerP99);
+        for (final String column : scenario.isLatency() ? LATENCY_COLUMNS :
+            scenario.isRpc() ? RPC_THROUGHPUT_RATIO_COLUMNS : THROUGHPUT_RATIO_COLUMNS)
+        {
+            final Object mine = conduit.figures().get(column);
+            final Object theirs = peerResult.figures().get(column);
+            if (mine instanceof Number && theirs instanceof Number && ((Number)theirs).doubleValue() != 0)
+            {
+                ratios.put(column, ContenderResult.threeSignificantDigits(
+                    ((Number)mine).doubleValue() / ((Number)theirs).doubleValue()));
+            }
+        }
+        return ratios;
     }
 
     /**
      * @return one JSON object: {@code scenario}, {@code conduit}, {@code peer}, {@code ratio}, {@code ratioOf},
-     * {@code ratioP99} in latency scenarios, and {@code settings}.
+     * {@code ratios} (every column's) and {@code settings}.
      */
     public String toJson()
     {
@@ -80,10 +94,7 @@ public final class BenchReport
         json.put("peer", peerResult == null ? null : named(peer, peerResult));
         json.put("ratio", ratio());
         json.put("ratioOf", scenario.isLatency() ? "p50Us" : "msgsPerSec");
-        if (scenario.isLatency())
-        {
-            json.put("ratioP99", ratioP99());
-        }
+        json.put("ratios", ratios());
         json.put("settings", settings);
         return Json.write(json);
     }
@@ -121,18 +132,25 @@ public final class BenchReport
         out.append(nl);
         row(out, Contender.CONDUIT, conduit, columns);
         row(out, peer, peerResult, columns);
+        final Map<String, Double> ratios = ratios();
+        if (!ratios.isEmpty())
+        {
+            out.append(String.format(Locale.ROOT, "  %-12s", "conduit/peer"));
+            for (final String column : columns)
+            {
+                final Double value = ratios.get(column);
+                out.append(String.format(Locale.ROOT, " %12s", value == null ? "-" : value + "x"));
+            }
+            out.append(nl);
+        }
+        roundsLine(out, Contender.CONDUIT, conduit);
+        roundsLine(out, peer, peerResult);
         final Double ratio = ratio();
         if (ratio != null)
         {
             out.append(nl).append(String.format(Locale.ROOT, "  ratio conduit/%s %s: %.3g (%s is better)%n",
                 peer.cliName(), scenario.isLatency() ? "p50" : scenario.isRpc() ? "calls/s" : "msgs/s", ratio,
                 scenario.isLatency() ? "lower" : "higher"));
-        }
-        final Double ratioP99 = ratioP99();
-        if (ratioP99 != null)
-        {
-            out.append(String.format(Locale.ROOT, "  ratio conduit/%s p99: %.3g (lower is better)%n",
-                peer.cliName(), ratioP99));
         }
         return out.toString();
     }
@@ -154,6 +172,15 @@ public final class BenchReport
             out.append(String.format(Locale.ROOT, " %12s", value == null ? "-" : value));
         }
         out.append(System.lineSeparator());
+    }
+
+    private void roundsLine(final StringBuilder out, final Contender contender, final ContenderResult result)
+    {
+        if (result != null && result.figures().get("roundHeadlines") != null)
+        {
+            out.append(String.format(Locale.ROOT, "  %s %s by round: %s%n", contender.cliName(),
+                scenario.isLatency() ? "p50 us" : "msgs/s", result.figures().get("roundHeadlines")));
+        }
     }
 
     private static String describe(final Object value)

@@ -31,28 +31,59 @@ public final class BenchRunner
     }
 
     /**
-     * @param workload of the run, for both roles.
+     * @param template of the run, for both roles; a run name unique to this run is added unless it has one.
      * @return the contender's verified figures.
      * @throws IOException           when a side cannot start.
      * @throws InterruptedException  when interrupted.
      * @throws IllegalStateException when a side fails, times out or reports a failed verification.
      */
-    public ContenderResult run(final Workload workload) throws IOException, InterruptedException
+    public ContenderResult run(final Workload template) throws IOException, InterruptedException
     {
+        final Workload workload =
+            template.runName().isEmpty() ? template.withRunName(ShmFiles.newRunName()) : template;
         final String label = workload.contender().cliName() + " " + workload.scenario().cliName();
         final BlockingQueue<SideProcess.Event> events = new LinkedBlockingQueue<>();
         progress.update(label, "starting", 0, 0);
-        try (SideProcess responder = launcher.start(label + " responder", workload.forRole(false, 0), events))
+        try (SideProcess driver = startMediaDriver(workload, label, events))
         {
-            final int port = Integer.parseInt(await(events, responder, "port", STARTUP_TIMEOUT_MS).value());
-            try (SideProcess initiator = launcher.start(label + " initiator", workload.forRole(true, port), events))
+            try (SideProcess responder = launcher.start(label + " responder", workload.forRole(false, 0), events))
             {
-                return collect(workload, label, events, initiator, responder);
+                final int port = Integer.parseInt(await(events, responder, "port", STARTUP_TIMEOUT_MS).value());
+                try (SideProcess initiator =
+                    launcher.start(label + " initiator", workload.forRole(true, port), events))
+                {
+                    return collect(workload, label, events, initiator, responder);
+                }
             }
         }
         finally
         {
             progress.finish();
+            ShmFiles.deleteRun(workload.runName());
+        }
+    }
+
+    private SideProcess startMediaDriver(
+        final Workload workload,
+        final String label,
+        final BlockingQueue<SideProcess.Event> events) throws IOException, InterruptedException
+    {
+        if (!workload.contender().needsMediaDriver())
+        {
+            return null;
+        }
+        final long deadlineMs = TimeUnit.NANOSECONDS.toMillis(workload.warmupNs() + workload.durationNs()) +
+            3 * STARTUP_TIMEOUT_MS;
+        final SideProcess driver = launcher.startMediaDriver(label + " media driver", workload, deadlineMs, events);
+        try
+        {
+            await(events, driver, "ready", STARTUP_TIMEOUT_MS);
+            return driver;
+        }
+        catch (final RuntimeException | InterruptedException ex)
+        {
+            driver.close();
+            throw ex;
         }
     }
 

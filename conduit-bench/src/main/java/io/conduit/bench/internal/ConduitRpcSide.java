@@ -13,8 +13,8 @@ import io.conduit.rpc.RpcServer;
  * Conduit RPC through its public API: an {@link RpcServer} serving the built-in {@link EchoService} with its
  * implementation run on the receiving thread (the counterpart of gRPC's direct executor: the echo never blocks),
  * and an {@link RpcClient}'s typed proxy, blocking {@code echo} for latency and {@code echoAsync} for throughput.
- * Over {@code tcp} the server listens on an ephemeral port of {@code 127.0.0.1}. Over {@code shm} the endpoint is
- * named after the server's process id, which the server announces in place of a port.
+ * Over TCP the server listens on an ephemeral port of {@code 127.0.0.1}; over shared memory both sides open the
+ * endpoint named after the run. Conduit's threads (the RPC pollers among them) use the workload's idle strategy.
  */
 final class ConduitRpcSide implements Side
 {
@@ -45,8 +45,7 @@ final class ConduitRpcSide implements Side
                 .executor(Runnable::run)
                 .build())
         {
-            channel.announcePort(isShm(workload) ?
-                (int)ProcessHandle.current().pid() : Endpoint.parse(server.endpoint()).port());
+            channel.announcePort(isShm(workload) ? 0 : Endpoint.parse(server.endpoint()).port());
             RpcClientLoops.serveUntilReleased(workload, channel);
         }
     }
@@ -58,19 +57,19 @@ final class ConduitRpcSide implements Side
 
     private static boolean isShm(final Workload workload)
     {
-        return "shm".equals(workload.transport());
+        return workload.scenario().transport() == Scenario.Transport.SHM;
     }
 
     /**
-     * @param workload with the transport.
-     * @param port     to connect to, or 0 to listen; over shm the server's process id, or 0 for the server.
+     * @param workload of the run.
+     * @param port     to connect to, or 0 to listen; unused over shared memory.
      * @return the endpoint URI.
      */
     private static String endpoint(final Workload workload, final int port)
     {
         if (isShm(workload))
         {
-            return "shm:conduit-bench-rpc-" + (port == 0 ? ProcessHandle.current().pid() : port);
+            return "shm:" + workload.runName();
         }
         return "tcp://127.0.0.1:" + port;
     }

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import io.conduit.Conduit;
+import io.conduit.Counter;
 import io.conduit.Header;
 import io.conduit.IdleStrategy;
 import io.conduit.MessageHandler;
@@ -15,30 +16,44 @@ import io.conduit.Publication;
 import io.conduit.Subscription;
 
 /**
- * Conduit through its public API only. Subscriptions listen on an ephemeral port and publications connect, so
- * ping-pong uses one endpoint per direction: the ponger listens for pings, the pinger for pongs. Both sides poll
- * on their own thread with the workload's idle strategy, which is also Conduit's for its own threads.
+ * Conduit through its public API only. Both sides poll on their own thread with the workload's idle strategy,
+ * which is also Conduit's for its own threads.
+ * <p>
+ * Over TCP subscriptions listen on an ephemeral port and publications connect, so ping-pong uses one endpoint
+ * per direction: the ponger listens for pings, the pinger for pongs. Over shared memory both sides open one
+ * endpoint named for the run, {@code shm:<run>?idle=<idle>}, pings on one stream and pongs on the next; only the
+ * URI differs.
  */
 final class ConduitSide implements Side
 {
     /** Stream id used by every scenario. */
     static final int STREAM_ID = 1001;
+    /** Stream of the pongs when both directions share one endpoint (shared memory). */
+    static final int PONG_STREAM_ID = STREAM_ID + 1;
     private static final long CONNECT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
     private static final int POLL_LIMIT = 256;
+    /** A round trip that takes this long lost a message: the pinger fails rather than wait for the watchdog. */
+    private static final long PONG_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
+    private static final int PONG_CHECK_MASK = 0xFFF;
 
     @Override
     public void runInitiator(final Workload workload, final SideChannel channel) throws Exception
     {
         final IdleStrategy idle = Waiting.idleStrategy(workload.idle());
         final boolean block = Waiting.isBlocking(workload.idle());
+        final boolean shm = workload.scenario().transport() == Scenario.Transport.SHM;
         try (Conduit conduit = launch(workload);
-            Publication publication = conduit.addPublication(uri(workload.connectPort()), STREAM_ID))
+            Publication publication = conduit.addPublication(uri(workload, workload.connectPort()), STREAM_ID))
         {
             if (workload.scenario().isLatency())
             {
-                try (Subscription pongs = conduit.addSubscription(uri(0), STREAM_ID))
+                try (Subscription pongs =
+                    conduit.addSubscription(subscriptionUri(workload), shm ? PONG_STREAM_ID : STREAM_ID))
                 {
-                    channel.announcePort(pongs.endpoint().port());
+                    if (!shm)
+                    {
+                        channel.announcePort(pongs.endpoint().port());
+                    }
                     awaitConnected(() -> publication.isConnected() && pongs.isConnected(), idle, "ping-pong");
                     ping(workload, channel, publication, pongs, idle, block);
                     SideMain.awaitRelease(channel);
@@ -58,14 +73,17 @@ final class ConduitSide implements Side
     {
         final IdleStrategy idle = Waiting.idleStrategy(workload.idle());
         final boolean block = Waiting.isBlocking(workload.idle());
+        final boolean shm = workload.scenario().transport() == Scenario.Transport.SHM;
         try (Conduit conduit = launch(workload);
-            Subscription subscription = conduit.addSubscription(uri(0), STREAM_ID))
+            Subscription subscription = conduit.addSubscription(subscriptionUri(workload), STREAM_ID))
         {
-            channel.announcePort(subscription.endpoint().port());
+            channel.announcePort(shm ? 0 : subscription.endpoint().port());
             if (workload.scenario().isLatency())
             {
-                final int pingerPort = channel.awaitPeerPort(TimeUnit.NANOSECONDS.toMillis(CONNECT_TIMEOUT_NS));
-                try (Publication pongs = conduit.addPublication(uri(pingerPort), STREAM_ID))
+                final int pingerPort = shm ? 0 :
+                    channel.awaitPeerPort(TimeUnit.NANOSECONDS.toMillis(CONNECT_TIMEOUT_NS));
+                try (Publication pongs =
+                    conduit.addPublication(uri(workload, pingerPort), shm ? PONG_STREAM_ID : STREAM_ID))
                 {
                     pong(subscription, pongs, idle, block);
                     SideMain.awaitRelease(channel);
@@ -79,14 +97,45 @@ final class ConduitSide implements Side
         }
     }
 
+    /**
+     * Over shared memory the data path is the bench's own polling thread; Conduit's background threads keep
+     * their default (back-off) so that they do not spin on the CPU that side is pinned to.
+     */
     private static Conduit launch(final Workload workload)
     {
+        if (workload.scenario().transport() == Scenario.Transport.SHM)
+        {
+            return Conduit.launch(new Conduit.Context());
+        }
         return Conduit.launch(new Conduit.Context().idleStrategy(Waiting.idleStrategy(workload.idle()).toString()));
     }
 
-    private static String uri(final int port)
+    /**
+     * @param workload of the run.
+     * @param port     to connect to; unused over shared memory.
+     * @return the URI a publication opens.
+     */
+    static String uri(final Workload workload, final int port)
     {
+        if (workload.scenario().transport() == Scenario.Transport.SHM)
+        {
+            return "shm:" + workload.runName();
+        }
         return "tcp://127.0.0.1:" + port;
+    }
+
+    /**
+     * @param workload of the run.
+     * @return the URI a subscription opens: an ephemeral port over TCP; over shared memory the run's endpoint
+     * with the idle strategy of its blocking poll (the transport's default when polls block).
+     */
+    static String subscriptionUri(final Workload workload)
+    {
+        if (workload.scenario().transport() == Scenario.Transport.SHM && !Waiting.isBlocking(workload.idle()))
+        {
+            return uri(workload, 0) + "?idle=" + workload.idle();
+        }
+        return uri(workload, 0);
     }
 
     private static void awaitConnected(final BooleanSupplier connected, final IdleStrategy idle, final String what)
@@ -127,12 +176,32 @@ final class ConduitSide implements Side
             @Override
             public long awaitPong()
             {
+                int polls = 0;
+                long deadlineNs = 0;
                 while (poll(pongs, onPong, 1, idle, block) == 0)
                 {
-                    // Wait for the echo.
+                    if ((++polls & PONG_CHECK_MASK) == 0)
+                    {
+                        final long nowNs = System.nanoTime();
+                        if (deadlineNs == 0)
+                        {
+                            deadlineNs = nowNs + PONG_TIMEOUT_NS;
+                        }
+                        else if (nowNs - deadlineNs >= 0)
+                        {
+                            throw new IllegalStateException("no pong in time, a message was lost: timeoutMs=" +
+                                TimeUnit.NANOSECONDS.toMillis(PONG_TIMEOUT_NS) + ", counters=" + counters());
+                        }
+                    }
                 }
                 idle.reset();
                 return echoed[0];
+            }
+
+            @Override
+            public Map<String, Object> counters()
+            {
+                return ConduitSide.counters(publication, pongs);
             }
         };
         new PingerLoop(workload, client, idle).run(channel);
@@ -206,7 +275,25 @@ final class ConduitSide implements Side
             poll(subscription, onMessage, POLL_LIMIT, idle, block);
             meter.tick(System.nanoTime());
         }
-        channel.result(meter.result());
+        final Map<String, Object> result = meter.result();
+        result.put("counters", counters(null, subscription));
+        channel.result(result);
+    }
+
+    /**
+     * @return what went wrong on the way, if anything: back-pressure, messages lost, evictions, errors.
+     */
+    private static Map<String, Object> counters(final Publication publication, final Subscription subscription)
+    {
+        final Map<String, Object> counters = new LinkedHashMap<>();
+        if (publication != null)
+        {
+            counters.put("backPressured", publication.counters().get(Counter.BACK_PRESSURED));
+        }
+        counters.put("messagesLost", subscription.counters().get(Counter.MESSAGES_LOST));
+        counters.put("evictions", subscription.counters().get(Counter.EVICTIONS));
+        counters.put("protocolErrors", subscription.counters().get(Counter.PROTOCOL_ERRORS));
+        return counters;
     }
 
     /**

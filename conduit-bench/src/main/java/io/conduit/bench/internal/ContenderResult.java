@@ -3,8 +3,10 @@ package io.conduit.bench.internal;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.DataFormatException;
 
@@ -70,6 +72,18 @@ public final class ContenderResult
         final Histogram histogram = decode(string(measured, "histogram"));
         final long messages = number(measured, "messages").longValue();
         final long elapsedNs = number(measured, "elapsedNs").longValue();
+        final Map<String, Object> figures = latencyFigures(
+            histogram, messages, number(measured, "lateAtEnd").longValue(), elapsedNs, sizeBytes);
+        if (measured.get("counters") != null)
+        {
+            figures.put("counters", measured.get("counters"));
+        }
+        return new ContenderResult(scenario, contender, histogram, figures);
+    }
+
+    private static Map<String, Object> latencyFigures(
+        final Histogram histogram, final long messages, final long lateAtEnd, final long elapsedNs, final int sizeBytes)
+    {
         final double msgsPerSec = elapsedNs > 0 ? messages * 1e9 / elapsedNs : 0;
         final Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("p50Us", micros(histogram.getValueAtPercentile(50)));
@@ -81,8 +95,81 @@ public final class ContenderResult
         figures.put("msgsPerSec", Math.round(msgsPerSec));
         figures.put("mbPerSec", round2(msgsPerSec * sizeBytes / 1e6));
         figures.put("messages", messages);
-        figures.put("lateAtEnd", number(measured, "lateAtEnd").longValue());
-        return new ContenderResult(scenario, contender, histogram, figures);
+        figures.put("lateAtEnd", lateAtEnd);
+        figures.put("elapsedNs", elapsedNs);
+        return figures;
+    }
+
+    /**
+     * Combine the rounds of one contender, run alternately with another's so that both meet the same noise:
+     * latency histograms are added (the percentiles are of every round trip of every round), throughput is all
+     * messages (or calls) over all measured time. {@code roundHeadlines} lists each round's headline figure.
+     *
+     * @param rounds    of one scenario and contender, at least one.
+     * @param sizeBytes of each message.
+     * @return the combined figures; the only round when there is one.
+     */
+    public static ContenderResult combine(final List<ContenderResult> rounds, final int sizeBytes)
+    {
+        final ContenderResult first = rounds.get(0);
+        if (rounds.size() == 1)
+        {
+            return first;
+        }
+        final List<Double> headlines = new ArrayList<>();
+        long messages = 0;
+        long elapsedNs = 0;
+        for (final ContenderResult round : rounds)
+        {
+            headlines.add(round.headline());
+            messages += ((Number)round.figures.get("messages")).longValue();
+            elapsedNs += ((Number)round.figures.get("elapsedNs")).longValue();
+        }
+        final Map<String, Object> figures;
+        Histogram histogram = null;
+        if (first.scenario.isLatency())
+        {
+            histogram = new Histogram(first.histogram.getHighestTrackableValue(), 3);
+            long lateAtEnd = 0;
+            for (final ContenderResult round : rounds)
+            {
+                histogram.add(round.histogram);
+                lateAtEnd += ((Number)round.figures.get("lateAtEnd")).longValue();
+            }
+            figures = latencyFigures(histogram, messages, lateAtEnd, elapsedNs, sizeBytes);
+        }
+        else if (first.scenario.isRpc())
+        {
+            histogram = new Histogram(first.histogram.getHighestTrackableValue(), 3);
+            for (final ContenderResult round : rounds)
+            {
+                histogram.add(round.histogram);
+            }
+            figures = rpcThroughputFigures(histogram, messages, elapsedNs, sizeBytes);
+        }
+        else
+        {
+            long sent = 0;
+            long backPressured = 0;
+            for (final ContenderResult round : rounds)
+            {
+                sent += ((Number)round.figures.get("sent")).longValue();
+                final Object pressured = round.figures.get("backPressured");
+                backPressured += pressured instanceof Number ? ((Number)pressured).longValue() : 0;
+            }
+            final double msgsPerSec = messages * 1e9 / elapsedNs;
+            figures = new LinkedHashMap<>();
+            figures.put("msgsPerSec", Math.round(msgsPerSec));
+            figures.put("mbPerSec", round2(msgsPerSec * sizeBytes / 1e6));
+            figures.put("messages", messages);
+            figures.put("elapsedNs", elapsedNs);
+            figures.put("sent", sent);
+            figures.put("verified", true);
+            figures.put("backPressured", backPressured);
+        }
+        figures.put("rounds", rounds.size());
+        figures.put("roundHeadlines", headlines);
+        return new ContenderResult(first.scenario, first.contender, histogram, figures);
     }
 
     private static ContenderResult rpcThroughput(
@@ -98,20 +185,27 @@ public final class ContenderResult
                 errors + ", first=" + measured.get("firstError"));
         }
         final Histogram histogram = decode(string(measured, "histogram"));
-        final long calls = number(measured, "messages").longValue();
-        final long elapsedNs = number(measured, "elapsedNs").longValue();
+        final Map<String, Object> figures = rpcThroughputFigures(histogram, number(measured, "messages").longValue(),
+            number(measured, "elapsedNs").longValue(), sizeBytes);
+        return new ContenderResult(scenario, contender, histogram, figures);
+    }
+
+    private static Map<String, Object> rpcThroughputFigures(
+        final Histogram histogram, final long calls, final long elapsedNs, final int sizeBytes)
+    {
         final double callsPerSec = elapsedNs > 0 ? calls * 1e9 / elapsedNs : 0;
         final Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("msgsPerSec", Math.round(callsPerSec));
         figures.put("mbPerSec", round2(callsPerSec * sizeBytes / 1e6));
         figures.put("messages", calls);
-        figures.put("callsInFlight", number(measured, "callsInFlight").longValue());
+        figures.put("elapsedNs", elapsedNs);
+        figures.put("callsInFlight", (long)Scenario.RPC_CALLS_IN_FLIGHT);
         figures.put("p50Us", micros(histogram.getValueAtPercentile(50)));
         figures.put("p99Us", micros(histogram.getValueAtPercentile(99)));
         figures.put("p999Us", micros(histogram.getValueAtPercentile(99.9)));
         figures.put("maxUs", micros(histogram.getMaxValue()));
-        figures.put("errors", errors);
-        return new ContenderResult(scenario, contender, histogram, figures);
+        figures.put("errors", 0L);
+        return figures;
     }
 
     private static ContenderResult throughput(
@@ -133,11 +227,16 @@ public final class ContenderResult
         figures.put("msgsPerSec", number(measured, "msgsPerSec").longValue());
         figures.put("mbPerSec", number(measured, "mbPerSec").doubleValue());
         figures.put("messages", number(measured, "messages").longValue());
+        figures.put("elapsedNs", number(measured, "elapsedNs").longValue());
         figures.put("sent", sent);
         figures.put("verified", true);
         if (other.containsKey("backPressured"))
         {
             figures.put("backPressured", number(other, "backPressured").longValue());
+        }
+        if (measured.get("counters") != null)
+        {
+            figures.put("counters", measured.get("counters"));
         }
         return new ContenderResult(scenario, contender, null, figures);
     }

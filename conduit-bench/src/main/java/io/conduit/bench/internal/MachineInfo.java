@@ -32,6 +32,23 @@ public final class MachineInfo
         return machine;
     }
 
+    /**
+     * @param loadAverage of the machine, or null when unknown.
+     * @param cores       of the machine.
+     * @param spinners    threads of the run that spin on a CPU of their own.
+     * @return a warning when other work leaves the run's spinning threads less than a CPU each, else null.
+     */
+    public static String busyWarning(final Double loadAverage, final int cores, final int spinners)
+    {
+        if (loadAverage == null || loadAverage + spinners <= cores + 0.5)
+        {
+            return null;
+        }
+        return "machine busy: loadAverage=" + loadAverage + ", cores=" + cores + " (before this run's " + spinners +
+            " spinning threads): busy-spinning sides will be descheduled and their figures show the machine, " +
+            "not the transport; compare only with --rounds, or rerun when idle";
+    }
+
     private static String cpuModel()
     {
         try

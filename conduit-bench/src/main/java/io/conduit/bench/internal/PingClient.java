@@ -1,5 +1,7 @@
 package io.conduit.bench.internal;
 
+import java.util.Map;
+
 /**
  * The pinger's end of one system's ping-pong, driven by {@link PingerLoop}.
  */
@@ -20,4 +22,13 @@ interface PingClient
      * @throws Exception when the transport fails.
      */
     long awaitPong() throws Exception;
+
+    /**
+     * @return counters of the transport worth reporting beside the latency (back-pressure, evictions), by name;
+     * empty by default.
+     */
+    default Map<String, Object> counters()
+    {
+        return Map.of();
+    }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.Histogram;
 
+import io.conduit.BusySpinIdleStrategy;
 import io.conduit.IdleStrategy;
 
 /**
@@ -16,6 +17,9 @@ import io.conduit.IdleStrategy;
  * <em>scheduled</em> send time, so a stall delays the sends behind it and shows in their latency (coordinated
  * omission corrected). When the measurement ends with sends still due, each counts with the latency it has
  * reached by then.
+ * <p>
+ * Between sends it parks while more than {@link #PARK_THRESHOLD_NS} remain, then idles; with a busy-spin idle
+ * strategy it never parks: the thread owns its CPU, and waking from a park can overshoot the send time.
  */
 final class PingerLoop
 {
@@ -27,6 +31,7 @@ final class PingerLoop
     private final Workload workload;
     private final PingClient client;
     private final IdleStrategy idle;
+    private final boolean park;
     private long sequence;
 
     /**
@@ -39,6 +44,7 @@ final class PingerLoop
         this.workload = workload;
         this.client = client;
         this.idle = idle;
+        this.park = !(idle instanceof BusySpinIdleStrategy);
     }
 
     /**
@@ -65,6 +71,11 @@ final class PingerLoop
         result.put("lateAtEnd", late);
         result.put("elapsedNs", elapsedNs);
         result.put("histogram", encode(histogram));
+        final Map<String, Object> counters = client.counters();
+        if (!counters.isEmpty())
+        {
+            result.put("counters", counters);
+        }
         channel.result(result);
     }
 
@@ -108,7 +119,7 @@ final class PingerLoop
         while ((nowNs = System.nanoTime()) < deadlineNs)
         {
             final long remainingNs = deadlineNs - nowNs;
-            if (remainingNs > PARK_THRESHOLD_NS)
+            if (park && remainingNs > PARK_THRESHOLD_NS)
             {
                 LockSupport.parkNanos(remainingNs - PARK_MARGIN_NS);
             }

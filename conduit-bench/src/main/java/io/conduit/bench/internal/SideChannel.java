@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A side process's line protocol with the harness.
  * <p>
- * To the harness, on stdout: {@code conduit-bench port=N} (listening on N), {@code conduit-bench phase=P}
+ * To the harness, on stdout: {@code conduit-bench port=N} (listening on N; 0 over shared memory, where sides
+ * meet on the run's name), {@code conduit-bench ready=WHAT} (a helper process such as a media driver is up),
+ * {@code conduit-bench phase=P}
  * ({@code warmup}, {@code measure}, {@code done}), {@code conduit-bench result=JSON}. Other stdout lines are
  * ignored by the harness.
  * <p>
@@ -95,6 +97,14 @@ public final class SideChannel
     public void announcePort(final int port)
     {
         emit("port=" + port);
+    }
+
+    /**
+     * @param what is ready, such as a media driver's directory.
+     */
+    public void announceReady(final String what)
+    {
+        emit("ready=" + what);
     }
 
     /**

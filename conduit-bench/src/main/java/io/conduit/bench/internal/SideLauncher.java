@@ -15,7 +15,9 @@ import java.util.concurrent.BlockingQueue;
 
 /**
  * Starts side processes: the running JDK's {@code java} with this JVM's class path (from the CLI jar, a test or
- * {@code mvn exec}), the benchmark's JVM flags and, when pinned, under {@code taskset -c CPU}.
+ * {@code mvn exec}), the benchmark's JVM flags plus those the contender needs ({@link Contender#jvmFlags()}) and,
+ * when pinned, under {@code taskset -c CPU}. Also starts the media driver process of a contender that needs one,
+ * unpinned.
  */
 public final class SideLauncher
 {
@@ -92,12 +94,51 @@ public final class SideLauncher
             command.add(Integer.toString(cpu));
         }
         command.add(javaExecutable);
-        command.addAll(jvmFlags);
+        command.addAll(jvmFlags(workload.contender()));
         command.add("-cp");
         command.add(classPath);
         command.add(SideMain.class.getName());
         command.addAll(workload.toArgs());
         return command;
+    }
+
+    /**
+     * The driver is left unpinned: each side spins on a CPU of its own, and a pinned driver would take its
+     * wake-ups (about a thousand a second when idle, a few microseconds each) always from the same side, where
+     * unpinned the scheduler puts it on whichever CPU it finds free first.
+     *
+     * @param workload   of the run, with its run name.
+     * @param deadlineMs after which the driver exits by itself.
+     * @return the command line that runs the media driver of the workload's contender.
+     */
+    public List<String> mediaDriverCommand(final Workload workload, final long deadlineMs)
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(javaExecutable);
+        command.addAll(jvmFlags(workload.contender()));
+        command.add("-cp");
+        command.add(classPath);
+        command.add(AeronDriverMain.class.getName());
+        command.add(AeronIpcSide.aeronDirectory(workload));
+        command.add(Long.toString(deadlineMs));
+        return command;
+    }
+
+    /**
+     * @param name       for reports.
+     * @param workload   of the run, with its run name.
+     * @param deadlineMs after which the driver exits by itself.
+     * @param events     queue of the run.
+     * @return the running media driver.
+     * @throws IOException when it cannot start.
+     */
+    public SideProcess startMediaDriver(
+        final String name,
+        final Workload workload,
+        final long deadlineMs,
+        final BlockingQueue<SideProcess.Event> events) throws IOException
+    {
+        return SideProcess.start(name, mediaDriverCommand(workload, deadlineMs), events);
     }
 
     /**
@@ -114,11 +155,22 @@ public final class SideLauncher
     }
 
     /**
-     * @return the JVM flags of the side processes.
+     * @return the JVM flags of every side process.
      */
     public List<String> jvmFlags()
     {
         return jvmFlags;
+    }
+
+    /**
+     * @param contender whose processes are meant.
+     * @return the JVM flags of its processes: those of every side, then its own.
+     */
+    public List<String> jvmFlags(final Contender contender)
+    {
+        final List<String> flags = new ArrayList<>(jvmFlags);
+        flags.addAll(contender.jvmFlags());
+        return flags;
     }
 
     private static String javaExecutable()

@@ -27,8 +27,8 @@ public final class Workload
     private final long warmupNs;
     private final long durationNs;
     private final String idle;
-    private final String transport;
     private final int connectPort;
+    private final String runName;
 
     /**
      * @param scenario    to run.
@@ -39,7 +39,6 @@ public final class Workload
      * @param warmupNs    before measuring.
      * @param durationNs  of the measurement.
      * @param idle        idle strategy name of Conduit's poll loops and of the pacer.
-     * @param transport   Conduit's transport in the RPC scenarios: {@code tcp} or {@code shm}.
      * @param connectPort the responder's port, for the initiator; 0 for the responder.
      */
     public Workload(
@@ -51,8 +50,22 @@ public final class Workload
         final long warmupNs,
         final long durationNs,
         final String idle,
-        final String transport,
         final int connectPort)
+    {
+        this(scenario, contender, initiator, sizeBytes, ratePerSec, warmupNs, durationNs, idle, connectPort, "");
+    }
+
+    private Workload(
+        final Scenario scenario,
+        final Contender contender,
+        final boolean initiator,
+        final int sizeBytes,
+        final int ratePerSec,
+        final long warmupNs,
+        final long durationNs,
+        final String idle,
+        final int connectPort,
+        final String runName)
     {
         this.scenario = scenario;
         this.contender = contender;
@@ -62,8 +75,8 @@ public final class Workload
         this.warmupNs = warmupNs;
         this.durationNs = durationNs;
         this.idle = idle;
-        this.transport = transport;
         this.connectPort = connectPort;
+        this.runName = runName;
     }
 
     /**
@@ -92,8 +105,8 @@ public final class Workload
             Long.parseLong(required(values, "warmupNs")),
             Long.parseLong(required(values, "durationNs")),
             required(values, "idle"),
-            required(values, "transport"),
-            Integer.parseInt(required(values, "connectPort")));
+            Integer.parseInt(required(values, "connectPort")),
+            required(values, "runName"));
     }
 
     private static String required(final Map<String, String> values, final String key)
@@ -120,8 +133,8 @@ public final class Workload
         args.add("warmupNs=" + warmupNs);
         args.add("durationNs=" + durationNs);
         args.add("idle=" + idle);
-        args.add("transport=" + transport);
         args.add("connectPort=" + connectPort);
+        args.add("runName=" + runName);
         return args;
     }
 
@@ -132,8 +145,23 @@ public final class Workload
      */
     public Workload forRole(final boolean role, final int port)
     {
-        return new Workload(scenario, contender, role, sizeBytes, ratePerSec, warmupNs, durationNs, idle, transport,
-            port);
+        return new Workload(
+            scenario, contender, role, sizeBytes, ratePerSec, warmupNs, durationNs, idle, port, runName);
+    }
+
+    /**
+     * @param name unique to one run of one contender: letters, digits and '-' only.
+     * @return a copy with the name that both sides use to find what the responder creates.
+     * @throws IllegalArgumentException when the name has other characters.
+     */
+    public Workload withRunName(final String name)
+    {
+        if (!name.matches("[A-Za-z0-9-]+"))
+        {
+            throw new IllegalArgumentException("invalid run name: runName=" + name);
+        }
+        return new Workload(
+            scenario, contender, initiator, sizeBytes, ratePerSec, warmupNs, durationNs, idle, connectPort, name);
     }
 
     /**
@@ -209,11 +237,11 @@ public final class Workload
     }
 
     /**
-     * @return Conduit's transport in the RPC scenarios: {@code tcp} or {@code shm}.
+     * @return the name unique to this run that shared-memory sides meet on; empty when none was given.
      */
-    public String transport()
+    public String runName()
     {
-        return transport;
+        return runName;
     }
 
     /**

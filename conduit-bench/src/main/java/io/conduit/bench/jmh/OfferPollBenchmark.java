@@ -27,8 +27,9 @@ import io.conduit.YieldingIdleStrategy;
 
 /**
  * One 64-byte message through the public API: {@link Publication#offer} then {@link Subscription#poll} until it
- * arrives, in one JVM, over {@code inproc} and over {@code tcp} on loopback (whose op includes Netty's I/O
- * threads). Run with {@code -prof gc}: the steady state allocates nothing, on any thread.
+ * arrives, in one JVM, over {@code inproc}, over {@code tcp} on loopback (whose op includes Netty's I/O
+ * threads) and over {@code shm} (a mapped log under /dev/shm, named for this process). Run with
+ * {@code -prof gc}: the steady state allocates nothing, on any thread.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,8 +42,8 @@ public class OfferPollBenchmark
     private static final int STREAM_ID = 1;
     private static final long CONNECT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
 
-    /** Transport: {@code inproc} or {@code tcp}. */
-    @Param({"inproc", "tcp"})
+    /** Transport: {@code inproc}, {@code tcp} or {@code shm}. */
+    @Param({"inproc", "tcp", "shm"})
     public String transport;
 
     private final ByteBuffer message = ByteBuffer.allocateDirect(64);
@@ -69,6 +70,12 @@ public class OfferPollBenchmark
         {
             subscription = conduit.addSubscription("tcp://127.0.0.1:0", STREAM_ID);
             publication = conduit.addPublication("tcp://127.0.0.1:" + subscription.endpoint().port(), STREAM_ID);
+        }
+        else if ("shm".equals(transport))
+        {
+            final String uri = "shm:jmh-offer-poll-" + ProcessHandle.current().pid();
+            subscription = conduit.addSubscription(uri, STREAM_ID);
+            publication = conduit.addPublication(uri, STREAM_ID);
         }
         else
         {

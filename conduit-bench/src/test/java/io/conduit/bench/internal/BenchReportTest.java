@@ -1,6 +1,7 @@
 package io.conduit.bench.internal;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.within;
 
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
@@ -67,6 +69,65 @@ class BenchReportTest
     }
 
     @Test
+    void shouldGiveConduitOverPeerForEveryLatencyColumn()
+    {
+        final ContenderResult conduit =
+            ContenderResult.of(Scenario.SHM_PINGPONG, Contender.CONDUIT, 32, pingerResult(1, 1000), Map.of());
+        final ContenderResult peer =
+            ContenderResult.of(Scenario.SHM_PINGPONG, Contender.AERON_IPC, 32, pingerResult(1, 500), Map.of());
+        final BenchReport report = new BenchReport(
+            Scenario.SHM_PINGPONG, Map.of("sizeBytes", 32), Contender.AERON_IPC, conduit, peer);
+
+        assertThat(report.ratios()).containsOnlyKeys("p50Us", "p90Us", "p99Us", "p999Us", "maxUs", "msgsPerSec");
+        assertThat(report.ratios().get("p50Us")).isCloseTo(2.0, within(0.01));
+        assertThat(report.ratios().get("maxUs")).isCloseTo(2.0, within(0.01));
+        assertThat(report.ratios().get("msgsPerSec")).isCloseTo(2.0, within(0.01));
+        assertThat(Json.parseObject(report.toJson())).containsKey("ratios");
+        assertThat(report.toText()).contains("conduit/peer").contains("2.0x")
+            .contains("ratio conduit/aeron-ipc p50: 2.00");
+    }
+
+    @Test
+    void shouldGiveThroughputRatiosOfMessagesAndMegabytesOnlyWithBothSystems()
+    {
+        final ContenderResult conduit = ContenderResult.of(
+            Scenario.SHM_THROUGHPUT, Contender.CONDUIT, 64, receiverResult(3_000_000, 100), Map.of("sent", 100L));
+        final ContenderResult peer = ContenderResult.of(
+            Scenario.SHM_THROUGHPUT, Contender.RAW_SHM, 64, receiverResult(2_000_000, 100), Map.of("sent", 100L));
+
+        assertThat(new BenchReport(Scenario.SHM_THROUGHPUT, Map.of(), Contender.RAW_SHM, conduit, peer).ratios())
+            .containsExactly(entry("msgsPerSec", 1.5), entry("mbPerSec", 1.5));
+        assertThat(new BenchReport(Scenario.SHM_THROUGHPUT, Map.of(), Contender.RAW_SHM, conduit, null).ratios())
+            .isEmpty();
+    }
+
+    @Test
+    void shouldCombineRoundsByAddingHistogramsAndAllMessagesOverAllTime()
+    {
+        final ContenderResult fast =
+            ContenderResult.of(Scenario.SHM_PINGPONG, Contender.CONDUIT, 32, pingerResult(1, 100), Map.of());
+        final ContenderResult slow =
+            ContenderResult.of(Scenario.SHM_PINGPONG, Contender.CONDUIT, 32, pingerResult(901, 1000), Map.of());
+
+        final ContenderResult combined = ContenderResult.combine(List.of(fast, slow), 32);
+
+        assertThat(combined.histogram().getTotalCount()).isEqualTo(200);
+        assertThat((Double)combined.figures().get("maxUs")).isCloseTo(1000, within(1.0));
+        assertThat((Double)combined.figures().get("p50Us")).isCloseTo(100, within(1.0));
+        assertThat(combined.figures()).containsEntry("messages", 200L).containsEntry("msgsPerSec", 100L)
+            .containsEntry("rounds", 2).containsEntry("roundHeadlines", List.of(fast.headline(), slow.headline()));
+
+        final ContenderResult streamed = ContenderResult.combine(List.of(
+            ContenderResult.of(Scenario.SHM_THROUGHPUT, Contender.CONDUIT, 64, receiverResult(100, 100),
+                Map.of("sent", 100L)),
+            ContenderResult.of(Scenario.SHM_THROUGHPUT, Contender.CONDUIT, 64, receiverResult(300, 300),
+                Map.of("sent", 300L))), 64);
+        assertThat(streamed.figures()).containsEntry("msgsPerSec", 200L).containsEntry("sent", 400L)
+            .containsEntry("verified", true);
+        assertThat(ContenderResult.combine(List.of(fast), 32)).isSameAs(fast);
+    }
+
+    @Test
     void shouldTakeThroughputRatioFromMessagesPerSecond()
     {
         final ContenderResult conduit = ContenderResult.of(
@@ -88,7 +149,7 @@ class BenchReportTest
     }
 
     @Test
-    void shouldReportRpcThroughputAsCallsPerSecondWithLatencyAndP99RatioForRpcLatency()
+    void shouldReportRpcThroughputAsCallsPerSecondWithLatencyAndEveryColumnsRatio()
     {
         final ContenderResult conduit = ContenderResult.of(
             Scenario.RPC_THROUGHPUT, Contender.CONDUIT, 64, rpcClientResult(200_000, 0), Map.of());
@@ -101,13 +162,13 @@ class BenchReportTest
             .containsKeys("p50Us", "p99Us", "p999Us", "maxUs");
         assertThat(report.ratio()).isEqualTo(4.0);
         assertThat(report.toText()).contains("calls/s").contains("ratio conduit/grpc calls/s: 4.00 ");
-        assertThat(Json.parseObject(report.toJson())).doesNotContainKey("ratioP99");
+        assertThat(report.ratios()).containsEntry("msgsPerSec", 4.0).containsKeys("p50Us", "p99Us");
 
         final BenchReport latency = new BenchReport(Scenario.RPC_LATENCY, Map.of("sizeBytes", 64), Contender.GRPC,
             ContenderResult.of(Scenario.RPC_LATENCY, Contender.CONDUIT, 64, pingerResult(1, 1000), Map.of()),
             ContenderResult.of(Scenario.RPC_LATENCY, Contender.GRPC, 64, pingerResult(1, 4000), Map.of()));
-        assertThat((Double)Json.parseObject(latency.toJson()).get("ratioP99")).isCloseTo(0.25, within(0.01));
-        assertThat(latency.toText()).contains("ratio conduit/grpc p99: 0.25");
+        assertThat(latency.ratios().get("p99Us")).isCloseTo(0.25, within(0.01));
+        assertThat(latency.toText()).contains("ratio conduit/grpc p50: 0.25");
     }
 
     @Test

@@ -20,7 +20,7 @@ class SideLauncherTest
     private static Workload brief(final Scenario scenario, final int ratePerSec)
     {
         return new Workload(scenario, Contender.RAW_SOCKET, false, 64, ratePerSec,
-            TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.MILLISECONDS.toNanos(200), "yield", "tcp", 0);
+            TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.MILLISECONDS.toNanos(200), "yield", 0);
     }
 
     /**
@@ -29,7 +29,7 @@ class SideLauncherTest
     private static Workload briefRpc(final Scenario scenario, final Contender contender, final int ratePerSec)
     {
         return new Workload(scenario, contender, false, 64, ratePerSec,
-            TimeUnit.MILLISECONDS.toNanos(1500), TimeUnit.MILLISECONDS.toNanos(500), "yield", "tcp", 0);
+            TimeUnit.MILLISECONDS.toNanos(1500), TimeUnit.MILLISECONDS.toNanos(500), "yield", 0);
     }
 
     @Test

@@ -236,7 +236,15 @@ public final class LogFiles
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
             final long length = LogBuffer.fileLength(capacity);
-            channel.write(ByteBuffer.allocate(1), length - 1);
+            // Every page exists before anyone maps the log, so no process ever faults a page in while another
+            // holds it: a busy-spinning reader or writer would sleep in the kernel for it.
+            final ByteBuffer zeros = ByteBuffer.allocate((int)Math.min(length, 1 << 20));
+            long written = 0;
+            while (written < length)
+            {
+                zeros.clear().limit((int)Math.min(zeros.capacity(), length - written));
+                written += channel.write(zeros, written);
+            }
             final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
             LogBuffer.initialise(mapped, capacity, streamId, ProcessLiveness.currentPid());
         }
@@ -250,7 +258,10 @@ public final class LogFiles
         final Object key = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
-            return new MappedLog(path, key, channel.map(FileChannel.MapMode.READ_WRITE, 0, length), livenessTimeoutMs);
+            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
+            // Fault every page into this process now rather than on the data path.
+            mapped.load();
+            return new MappedLog(path, key, mapped, livenessTimeoutMs);
         }
     }
 

@@ -18,6 +18,9 @@ import static io.conduit.internal.shm.LogDescriptor.STATE_ACTIVE;
  */
 final class ShmSubscription extends AbstractSubscription
 {
+    /** Heartbeat from the polling thread every this many polls plus one. */
+    private static final int HEARTBEAT_POLL_MASK = 0xFF;
+
     private final ShmTransport transport;
     private final Endpoint endpoint;
     private final MappedLog log;
@@ -25,6 +28,8 @@ final class ShmSubscription extends AbstractSubscription
     private final long owner;
     private final LogReader reader;
     private final IdleStrategy idleStrategy;
+    private long polls;
+    private long lastHeartbeatMs;
     private long stuckPosition = -1;
     private long stuckSinceMs;
 
@@ -94,11 +99,29 @@ final class ShmSubscription extends AbstractSubscription
     @Override
     protected int doPoll(final MessageHandler handler, final int messageLimit)
     {
+        if ((++polls & HEARTBEAT_POLL_MASK) == 0)
+        {
+            heartbeat();
+        }
         if (!reader.isActive())
         {
             rejoin();
         }
         return reader.poll(handler, messageLimit);
+    }
+
+    /**
+     * A subscriber that polls is alive, whatever happens to the conductor thread that heartbeats for it: on a
+     * starved CPU that thread can miss its turn for longer than the liveness timeout.
+     */
+    private void heartbeat()
+    {
+        final long nowMs = System.currentTimeMillis();
+        if (nowMs != lastHeartbeatMs)
+        {
+            lastHeartbeatMs = nowMs;
+            log.buffer().longOpaque(slot + LogDescriptor.SLOT_HEARTBEAT_OFFSET, nowMs);
+        }
     }
 
     @Override
