@@ -137,12 +137,13 @@ public enum Scenario
     }
 
     /**
-     * @return the {@code --idle} choice used when none is given: busy-spin over shared memory (each side has
-     * its own CPU), yield for TCP latency, block for TCP throughput.
+     * @return the {@code --idle} choice used when none is given: busy-spin for messaging over shared memory (each
+     * side has its own CPU), yield for latency otherwise, block for throughput otherwise. RPC over shared memory
+     * does not spin: a client's calling thread and its reply poller share the client's one CPU.
      */
     public String defaultIdle()
     {
-        if (transport == Transport.SHM)
+        if (transport == Transport.SHM && !rpc)
         {
             return BusySpinIdleStrategy.NAME;
         }
