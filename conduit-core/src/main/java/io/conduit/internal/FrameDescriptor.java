@@ -146,11 +146,10 @@ public final class FrameDescriptor
         final long sequence,
         final long timestampNs)
     {
-        buffer.put(offset + VERSION_OFFSET, (byte)CURRENT_VERSION);
-        buffer.put(offset + FLAGS_OFFSET, flags);
-        buffer.putShort(offset + TYPE_OFFSET, (short)type);
-        buffer.putInt(offset + STREAM_ID_OFFSET, streamId);
-        buffer.putInt(offset + SESSION_ID_OFFSET, sessionId);
+        // Version, flags and type as one little-endian int; stream and session ids as one long: fewer checked
+        // stores on every transport's hot path.
+        buffer.putInt(offset + VERSION_OFFSET, CURRENT_VERSION | (flags & 0xFF) << 8 | type << 16);
+        buffer.putLong(offset + STREAM_ID_OFFSET, (streamId & 0xFFFF_FFFFL) | (long)sessionId << 32);
         buffer.putLong(offset + SEQUENCE_OFFSET, sequence);
         buffer.putLong(offset + TIMESTAMP_OFFSET, timestampNs);
     }

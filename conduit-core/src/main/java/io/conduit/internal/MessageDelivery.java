@@ -10,13 +10,16 @@ import io.conduit.MessageHandler;
 
 /**
  * The last step of every subscription: count a message, record its latency when it carries a timestamp, and hand
- * it to the handler with a reused {@link Header}. Not thread-safe: one poller per instance.
+ * it to the handler with a reused {@link Header}. Counts are kept here and added to the subscription's counters
+ * by {@link #flushCounts()} once per poll. Not thread-safe: one poller per instance.
  */
 public final class MessageDelivery
 {
     private final int streamId;
     private final Counters counters;
     private final Header header = new Header();
+    private long messages;
+    private long bytes;
 
     /**
      * @param streamId of the subscription.
@@ -50,10 +53,25 @@ public final class MessageDelivery
         {
             counters.recordLatencyNs(System.nanoTime() - timestampNs);
         }
-        counters.addOrdered(Counter.MESSAGES_RECEIVED, 1);
-        counters.addOrdered(Counter.BYTES_RECEIVED, length);
+        messages++;
+        bytes += length;
         header.set(streamId, sessionId, sequence, timestampNs);
         buffer.clear().order(ByteOrder.BIG_ENDIAN);
         handler.onMessage(buffer, offset, length, header);
+    }
+
+    /**
+     * Add what was delivered since the last flush to the subscription's counters; call at the end of each poll,
+     * also when a handler threw.
+     */
+    public void flushCounts()
+    {
+        if (messages > 0)
+        {
+            counters.addOrdered(Counter.MESSAGES_RECEIVED, messages);
+            counters.addOrdered(Counter.BYTES_RECEIVED, bytes);
+            messages = 0;
+            bytes = 0;
+        }
     }
 }

@@ -127,6 +127,7 @@ public class RingSubscription extends AbstractSubscription implements ManyToOneR
         finally
         {
             this.handler = null;
+            delivery.flushCounts();
         }
         return delivered;
     }

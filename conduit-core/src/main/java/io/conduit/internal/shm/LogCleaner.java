@@ -28,6 +28,7 @@ public final class LogCleaner
         (ProcessLiveness.currentPid() << 32) | (ThreadLocalRandom.current().nextInt() & 0xFFFF_FFFFL | 1L);
     private static final int SPINS_BETWEEN_HOLDER_CHECKS = 10_000;
     private static final long LOCK_TIMEOUT_NS = 10_000_000_000L;
+    private static final long CLEAN_CHUNK_MAX = 128 * 1024;
 
     private final LogBuffer log;
     private final long livenessTimeoutMs;
@@ -41,7 +42,8 @@ public final class LogCleaner
     {
         this.log = log;
         this.livenessTimeoutMs = livenessTimeoutMs;
-        this.cleanChunk = log.capacity() / 4;
+        // Clean a little at a time, so the space is still in cache when the publisher writes it.
+        this.cleanChunk = Math.min(log.capacity() / 4, CLEAN_CHUNK_MAX);
     }
 
     /**

@@ -104,6 +104,18 @@ public final class LogReader
      */
     public int poll(final MessageHandler handler, final int messageLimit)
     {
+        try
+        {
+            return pollFrames(handler, messageLimit);
+        }
+        finally
+        {
+            delivery.flushCounts();
+        }
+    }
+
+    private int pollFrames(final MessageHandler handler, final int messageLimit)
+    {
         final long start = position;
         long position = start;
         int delivered = 0;

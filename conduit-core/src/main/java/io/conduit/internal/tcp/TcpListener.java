@@ -9,6 +9,7 @@ import java.util.Set;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 
 import io.conduit.Counter;
 import io.conduit.Endpoint;
@@ -34,6 +35,7 @@ final class TcpListener
 
     private static final RingSubscription[] NO_SUBSCRIPTIONS = new RingSubscription[0];
     private static final int REMEMBERED_SESSIONS = 1024;
+    private static final long CLOSE_TIMEOUT_MS = 5_000;
 
     private final Mode mode;
     private final boolean tls;
@@ -151,7 +153,12 @@ final class TcpListener
     {
         if (serverChannel != null)
         {
-            serverChannel.close();
+            final ChannelFuture closed = serverChannel.close();
+            // Once a subscription's close returns, its port is free to bind again.
+            if (!serverChannel.eventLoop().inEventLoop())
+            {
+                closed.awaitUninterruptibly(CLOSE_TIMEOUT_MS);
+            }
         }
         final Set<TcpConnection> all = new LinkedHashSet<>();
         synchronized (this)
