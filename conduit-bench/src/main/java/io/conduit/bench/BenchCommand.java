@@ -49,8 +49,11 @@ import picocli.CommandLine.Spec;
         "message's scheduled send time (coordinated omission corrected); throughput at the receiver.",
         "",
         "Scenarios: tcp-pingpong and shm-pingpong (latency; headline p50), tcp-throughput and",
-        "shm-throughput (msgs/s and MB/s).",
-        "Peers over TCP: raw-socket (blocking java.net.Socket, the floor), jeromq (REQ/REP, PUSH/PULL).",
+        "shm-throughput (msgs/s and MB/s); rpc-latency and rpc-shm-latency (one echo call in flight at",
+        "a fixed rate; headline p50), rpc-throughput and rpc-shm-throughput (64 asynchronous echo calls in",
+        "flight; headline calls/s).",
+        "Peers over TCP: raw-socket (blocking java.net.Socket, the floor), jeromq (REQ/REP, PUSH/PULL);",
+        "for the rpc scenarios grpc (grpc-java over Netty, plaintext, a byte-array marshaller).",
         "Peers over shared memory: aeron-ipc (Aeron's aeron:ipc, media driver in a third process),",
         "raw-shm (a mapped file and plain VarHandles, the floor).",
         "",
@@ -59,7 +62,7 @@ import picocli.CommandLine.Spec;
     },
     footer = {
         "",
-        "Idle strategy: Conduit's poll loops use --idle; raw-socket and jeromq block in their I/O calls",
+        "Idle strategy: Conduit's poll loops use --idle; raw-socket, jeromq and grpc block in their I/O calls",
         "as their authors intend; aeron-ipc polls with Agrona's strategy of that name, raw-shm spins.",
         "Shared memory defaults to busy-spin with --pin split: no kernel on the data path, each side",
         "spins on a CPU of its own. TCP latency defaults to yield: with --pin same both processes share one",
@@ -72,7 +75,9 @@ import picocli.CommandLine.Spec;
         "  conduit bench tcp-pingpong --vs raw-socket --size 64 --pin same --json",
         "  conduit bench tcp-throughput --vs jeromq --size 64 --pin split --json",
         "  conduit bench shm-pingpong --vs aeron-ipc --size 32",
-        "  conduit bench shm-throughput --vs raw-shm --size 4096"
+        "  conduit bench shm-throughput --vs raw-shm --size 4096",
+        "  conduit bench rpc-latency --vs grpc --size 1024",
+        "  conduit bench rpc-shm-throughput"
     })
 public final class BenchCommand implements Callable<Integer>
 {
@@ -87,11 +92,13 @@ public final class BenchCommand implements Callable<Integer>
     private CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "SCENARIO",
-        description = "tcp-pingpong, tcp-throughput, shm-pingpong or shm-throughput.")
+        description = "tcp-pingpong, tcp-throughput, shm-pingpong, shm-throughput, rpc-latency, rpc-throughput, " +
+            "rpc-shm-latency or rpc-shm-throughput.")
     private String scenarioName;
 
     @Option(names = "--vs", paramLabel = "PEER",
-        description = "Also run this peer: raw-socket or jeromq over TCP, aeron-ipc or raw-shm over shared memory.")
+        description = "Also run this peer: raw-socket or jeromq over TCP, aeron-ipc or raw-shm over shared memory, " +
+            "grpc for rpc-latency and rpc-throughput.")
     private String peerName;
 
     @Option(names = "--size", paramLabel = "BYTES", defaultValue = "64",
@@ -109,7 +116,7 @@ public final class BenchCommand implements Callable<Integer>
 
     @Option(names = "--warmup", paramLabel = "S",
         description = "Warm-up per system in seconds (default: 10 for conduit, 5 for raw-socket, aeron-ipc and " +
-            "raw-shm, 20 for jeromq).")
+            "raw-shm, 20 for jeromq, 30 for grpc).")
     private Double warmupS;
 
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
@@ -248,8 +255,9 @@ public final class BenchCommand implements Callable<Integer>
         }
         if (peer != null && !peer.supports(scenario))
         {
+            final String peers = Contender.peerNames(scenario);
             throw usage("peer does not run this scenario: scenario=" + scenario.cliName() + ", peer=" +
-                peer.cliName() + " (expected " + Contender.peerNames(scenario) + ")");
+                peer.cliName() + " (expected " + (peers.isEmpty() ? "no peer" : peers) + ")");
         }
         if (idle == null)
         {
@@ -312,6 +320,10 @@ public final class BenchCommand implements Callable<Integer>
         final Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("sizeBytes", sizeBytes);
         settings.put("ratePerSec", scenario.isLatency() ? ratePerSec(scenario) : "unpaced");
+        if (scenario.isRpc())
+        {
+            settings.put("callsInFlight", scenario.isLatency() ? 1 : Scenario.RPC_CALLS_IN_FLIGHT);
+        }
         settings.put("durationS", durationS);
         if (rounds > 1)
         {
@@ -362,14 +374,14 @@ public final class BenchCommand implements Callable<Integer>
         final Scenario scenario,
         final ContenderResult... results) throws IOException
     {
-        if (histogramDir == null || !scenario.isLatency())
+        if (histogramDir == null)
         {
             return;
         }
         Files.createDirectories(histogramDir);
         for (final ContenderResult result : results)
         {
-            if (result != null)
+            if (result != null && result.histogram() != null)
             {
                 final Path file = histogramDir.resolve(scenario.cliName() + "-" + result.contender().cliName() +
                     ".hgrm");

@@ -35,10 +35,10 @@ class BenchCommandTest
     @Test
     void shouldRejectUnknownPeerAndConduitAsItsOwnPeer()
     {
-        assertThat(execute("tcp-pingpong", "--vs", "grpc")).isEqualTo(2);
-        assertThat(err.toString()).contains("unknown system: system=grpc");
+        assertThat(execute("tcp-pingpong", "--vs", "nats")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown system: system=nats");
         assertThat(execute("tcp-pingpong", "--vs", "conduit")).isEqualTo(2);
-        assertThat(err.toString()).contains("conduit is not a peer of itself").contains("raw-socket, jeromq");
+        assertThat(err.toString()).contains("conduit is not a peer of itself").contains("raw-socket, jeromq, grpc");
     }
 
     @Test
@@ -49,6 +49,18 @@ class BenchCommandTest
             .contains("(expected aeron-ipc, raw-shm)");
         assertThat(execute("tcp-throughput", "--vs", "aeron-ipc")).isEqualTo(2);
         assertThat(err.toString()).contains("scenario=tcp-throughput, peer=aeron-ipc (expected raw-socket, jeromq)");
+    }
+
+    @Test
+    void shouldRejectAnRpcPeerForMessagingAndAMessagingPeerForRpc()
+    {
+        assertThat(execute("tcp-pingpong", "--vs", "grpc")).isEqualTo(2);
+        assertThat(err.toString())
+            .contains("peer does not run this scenario: scenario=tcp-pingpong, peer=grpc (expected raw-socket, jeromq)");
+        assertThat(execute("rpc-latency", "--vs", "jeromq")).isEqualTo(2);
+        assertThat(err.toString()).contains("scenario=rpc-latency, peer=jeromq (expected grpc)");
+        assertThat(execute("rpc-shm-throughput", "--vs", "grpc")).isEqualTo(2);
+        assertThat(err.toString()).contains("scenario=rpc-shm-throughput, peer=grpc (expected no peer)");
     }
 
     @Test
@@ -84,6 +96,7 @@ class BenchCommandTest
         assertThat(execute("--help")).isZero();
         assertThat(out.toString()).contains("bench").contains("--vs").contains("--pin").contains("busy-spin")
             .contains("conduit bench tcp-pingpong --vs raw-socket --size 64 --pin same --json")
-            .contains("shm-pingpong").contains("aeron-ipc").contains("raw-shm");
+            .contains("shm-pingpong").contains("aeron-ipc").contains("raw-shm")
+            .contains("conduit bench rpc-latency --vs grpc --size 1024").contains("rpc-shm-throughput");
     }
 }

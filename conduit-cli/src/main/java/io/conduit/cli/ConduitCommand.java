@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
         PubCommand.class,
         SubCommand.class,
         BenchCommand.class,
+        RpcCommand.class,
         StatCommand.class,
         DemoPeerCommand.class,
         CommandLine.HelpCommand.class

@@ -28,7 +28,10 @@ import picocli.CommandLine.Spec;
             "messages, msgs/s, latency percentiles, lost, errors, CPU%%.",
         "Latency runs from the scheduled send time (coordinated omission corrected) to arrival, both processes " +
             "on this host; the first half of each run warms up and is left out. CPU%% is the CPU time of both " +
-            "processes over wall time (100%% = one CPU). Exits non-zero when a message was lost or an error seen."
+            "processes over wall time (100%% = one CPU). Exits non-zero when a message was lost or an error seen.",
+        "The rpc rows call an echo service served by the second JVM, at the same rate with the same payload, " +
+            "asynchronously: a call counts as a message, its latency runs from its scheduled start to its reply, " +
+            "and lost are the calls that failed. Before them, 2 s of uncounted calls warm the JIT up."
     })
 final class DemoCommand implements Callable<Integer>
 {
@@ -171,7 +174,8 @@ final class DemoCommand implements Callable<Integer>
 
     private static void printColumns(final PrintWriter out, final DemoRun run)
     {
-        out.printf(Locale.ROOT, "subscriber pid %d, publisher pid %d (inproc: both in pid %d); %d CPUs, JVM %s%n%n",
+        out.printf(Locale.ROOT, "subscriber and rpc client pid %d, publisher and rpc server pid %d " +
+            "(inproc: both in pid %d); %d CPUs, JVM %s%n%n",
             ProcessHandle.current().pid(), run.peerPid(), ProcessHandle.current().pid(),
             Runtime.getRuntime().availableProcessors(), Runtime.version());
         out.printf(Locale.ROOT, ROW_FORMAT,

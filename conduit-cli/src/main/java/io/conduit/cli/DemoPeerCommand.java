@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.conduit.Conduit;
 import io.conduit.Publication;
+import io.conduit.rpc.EchoService;
+import io.conduit.rpc.RpcServer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +21,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code conduit demo-peer} (hidden): the second process of {@code conduit demo}. Reads {@link PeerMessage}s on
  * stdin and answers on stdout: {@code publish} sends stamped messages and answers {@code result} while keeping the
- * publication open, {@code close} closes it and answers {@code closed}, {@code quit} or the end of stdin exits.
+ * publication open; {@code serve} serves the echo service and answers {@code serving} with its endpoint;
+ * {@code close} closes the publication or server and answers {@code closed} (with the CPU time spent serving);
+ * {@code quit} or the end of stdin exits.
  */
 @Command(name = "demo-peer", hidden = true, description = "The second process of 'conduit demo'.")
 final class DemoPeerCommand implements Callable<Integer>
@@ -28,6 +32,8 @@ final class DemoPeerCommand implements Callable<Integer>
     private CommandSpec spec;
 
     private Conduit conduit;
+    private RpcServer server;
+    private long serveCpuStartNs;
 
     @Override
     public Integer call() throws IOException
@@ -47,9 +53,12 @@ final class DemoPeerCommand implements Callable<Integer>
                         closeConduit();
                         answer(out, publish(request));
                         break;
-                    case PeerMessage.CLOSE:
+                    case PeerMessage.SERVE:
                         closeConduit();
-                        answer(out, new PeerMessage(PeerMessage.CLOSED));
+                        answer(out, serve(request));
+                        break;
+                    case PeerMessage.CLOSE:
+                        answer(out, close());
                         break;
                     case PeerMessage.QUIT:
                         return CommandLine.ExitCode.OK;
@@ -90,6 +99,36 @@ final class DemoPeerCommand implements Callable<Integer>
         return result.with("cpuNs", ProcessCpu.processCpuNs() - cpuStartNs);
     }
 
+    private PeerMessage serve(final PeerMessage request)
+    {
+        serveCpuStartNs = ProcessCpu.processCpuNs();
+        try
+        {
+            conduit = Conduit.launch();
+            server = RpcServer.builder(conduit)
+                .endpoint(request.get("uri"))
+                .service(EchoService.class, new EchoService.Impl())
+                .executor(Runnable::run)
+                .build();
+            return new PeerMessage(PeerMessage.SERVING).with("endpoint", server.endpoint());
+        }
+        catch (final RuntimeException ex)
+        {
+            return new PeerMessage(PeerMessage.SERVING).with("failure", ErrorReporter.describe(ex));
+        }
+    }
+
+    private PeerMessage close()
+    {
+        final PeerMessage closed = new PeerMessage(PeerMessage.CLOSED);
+        if (server != null)
+        {
+            closed.with("cpuNs", ProcessCpu.processCpuNs() - serveCpuStartNs);
+        }
+        closeConduit();
+        return closed;
+    }
+
     private static DemoTls loadTls(final PeerMessage request)
     {
         final String directory = request.get("tlsDirectory");
@@ -102,6 +141,11 @@ final class DemoPeerCommand implements Callable<Integer>
 
     private void closeConduit()
     {
+        if (server != null)
+        {
+            server.close();
+            server = null;
+        }
         if (conduit != null)
         {
             conduit.close();

@@ -3,7 +3,7 @@ package io.conduit.cli;
 /**
  * One row of {@code conduit demo}: a way for two parties to exchange messages, run for a few seconds and measured
  * like every other row. To add a row, implement this (a {@link MessagingMechanism} covers publish/subscribe over
- * an endpoint URI) and list it in {@link Mechanisms#all()}.
+ * an endpoint URI, an {@link RpcMechanism} calls to an echo service) and list it in {@link Mechanisms#all()}.
  */
 interface Mechanism
 {

@@ -21,7 +21,14 @@ final class Mechanisms
     /** Two threads of one process, for reference. */
     static final MessagingMechanism INPROC = MessagingMechanism.withinProcess("inproc", "inproc:conduit-demo");
 
+    /** Remote procedure calls over TCP on loopback, the peer process serving. */
+    static final RpcMechanism RPC_TCP = new RpcMechanism("rpc-tcp", "tcp://127.0.0.1:0");
+    /** Remote procedure calls over shared memory, the peer process serving; named after this process. */
+    static final RpcMechanism RPC_SHM =
+        new RpcMechanism("rpc-shm", "shm:conduit-demo-rpc-" + ProcessHandle.current().pid());
+
     private static final List<MessagingMechanism> MESSAGING = List.of(SHM, TCP, TCP_TLS, INPROC);
+    private static final List<Mechanism> ALL = List.of(SHM, TCP, TCP_TLS, INPROC, RPC_TCP, RPC_SHM);
 
     private Mechanisms()
     {
@@ -32,7 +39,7 @@ final class Mechanisms
      */
     static List<Mechanism> all()
     {
-        return List.copyOf(MESSAGING);
+        return ALL;
     }
 
     /**

@@ -10,6 +10,10 @@ import java.util.Map;
  * <pre>
  *   demo → peer:  publish  mechanism=tcp  uri=tcp://127.0.0.1:41234  streamId=1  sizeBytes=64  ...
  *   peer → demo:  result   sent=40000  backPressured=0  cpuNs=123456789  [failure=...]
+ *   demo → peer:  serve    uri=tcp://127.0.0.1:0
+ *   peer → demo:  serving  endpoint=tcp://127.0.0.1:41235  [failure=...]
+ *   demo → peer:  close
+ *   peer → demo:  closed   [cpuNs=123456789, when it was serving]
  * </pre>
  */
 final class PeerMessage
@@ -17,6 +21,8 @@ final class PeerMessage
     static final String READY = "ready";
     static final String PUBLISH = "publish";
     static final String RESULT = "result";
+    static final String SERVE = "serve";
+    static final String SERVING = "serving";
     static final String CLOSE = "close";
     static final String CLOSED = "closed";
     static final String QUIT = "quit";

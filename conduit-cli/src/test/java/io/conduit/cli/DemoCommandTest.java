@@ -19,8 +19,8 @@ class DemoCommandTest
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         final List<String> lines = run.outLines();
-        assertThat(lines).hasSize(3);
-        final String[] mechanisms = {"tcp", "tcp-tls", "inproc"};
+        final String[] mechanisms = {"shm", "tcp", "tcp-tls", "inproc", "rpc-tcp", "rpc-shm"};
+        assertThat(lines).hasSize(mechanisms.length);
         for (int i = 0; i < mechanisms.length; i++)
         {
             final Map<String, Object> row = FlatJson.parse(lines.get(i));

@@ -15,6 +15,12 @@ public final class BenchReport
     private static final String[] THROUGHPUT_COLUMNS = {"msgsPerSec", "mbPerSec", "messages"};
     private static final String[] THROUGHPUT_HEADERS = {"msgs/s", "MB/s", "messages"};
     private static final String[] THROUGHPUT_RATIO_COLUMNS = {"msgsPerSec", "mbPerSec"};
+    private static final String[] RPC_THROUGHPUT_COLUMNS = {"msgsPerSec", "mbPerSec", "p50Us", "p99Us", "p999Us",
+        "maxUs", "messages"};
+    private static final String[] RPC_THROUGHPUT_HEADERS = {"calls/s", "MB/s", "p50 us", "p99 us", "p99.9 us",
+        "max us", "calls"};
+    private static final String[] RPC_THROUGHPUT_RATIO_COLUMNS = {"msgsPerSec", "mbPerSec", "p50Us", "p99Us",
+        "p999Us", "maxUs"};
 
     private final Scenario scenario;
     private final Map<String, Object> settings;
@@ -53,7 +59,7 @@ public final class BenchReport
 
     /**
      * @return Conduit's figure over the peer's for every column of the table (latency percentiles and msgs/s, or
-     * msgs/s and MB/s), to 3 decimals, in column order; empty without both, a column left out where the peer's is 0.
+     * msgs/s and MB/s), to 3 significant digits, in column order; empty without both, a column left out where the peer's is 0.
      */
     public Map<String, Double> ratios()
     {
@@ -62,14 +68,15 @@ public final class BenchReport
         {
             return ratios;
         }
-        for (final String column : scenario.isLatency() ? LATENCY_COLUMNS : THROUGHPUT_RATIO_COLUMNS)
+        for (final String column : scenario.isLatency() ? LATENCY_COLUMNS :
+            scenario.isRpc() ? RPC_THROUGHPUT_RATIO_COLUMNS : THROUGHPUT_RATIO_COLUMNS)
         {
             final Object mine = conduit.figures().get(column);
             final Object theirs = peerResult.figures().get(column);
             if (mine instanceof Number && theirs instanceof Number && ((Number)theirs).doubleValue() != 0)
             {
-                ratios.put(column,
-                    Math.round(((Number)mine).doubleValue() / ((Number)theirs).doubleValue() * 1000) / 1000.0);
+                ratios.put(column, ContenderResult.threeSignificantDigits(
+                    ((Number)mine).doubleValue() / ((Number)theirs).doubleValue()));
             }
         }
         return ratios;
@@ -113,8 +120,10 @@ public final class BenchReport
             out.append(String.format(Locale.ROOT, "  %-10s %s%n", setting.getKey(), describe(setting.getValue())));
         }
         out.append(nl);
-        final String[] columns = scenario.isLatency() ? LATENCY_COLUMNS : THROUGHPUT_COLUMNS;
-        final String[] headers = scenario.isLatency() ? LATENCY_HEADERS : THROUGHPUT_HEADERS;
+        final String[] columns = scenario.isLatency() ? LATENCY_COLUMNS :
+            scenario.isRpc() ? RPC_THROUGHPUT_COLUMNS : THROUGHPUT_COLUMNS;
+        final String[] headers = scenario.isLatency() ? LATENCY_HEADERS :
+            scenario.isRpc() ? RPC_THROUGHPUT_HEADERS : THROUGHPUT_HEADERS;
         out.append(String.format(Locale.ROOT, "  %-12s", "system"));
         for (final String header : headers)
         {
@@ -139,8 +148,8 @@ public final class BenchReport
         final Double ratio = ratio();
         if (ratio != null)
         {
-            out.append(nl).append(String.format(Locale.ROOT, "  ratio conduit/%s %s: %.3f (%s is better)%n",
-                peer.cliName(), scenario.isLatency() ? "p50" : "msgs/s", ratio,
+            out.append(nl).append(String.format(Locale.ROOT, "  ratio conduit/%s %s: %.3g (%s is better)%n",
+                peer.cliName(), scenario.isLatency() ? "p50" : scenario.isRpc() ? "calls/s" : "msgs/s", ratio,
                 scenario.isLatency() ? "lower" : "higher"));
         }
         return out.toString();

@@ -99,7 +99,7 @@ public final class BenchRunner
         final long deadlineNs = System.nanoTime() + workload.warmupNs() + workload.durationNs() +
             TimeUnit.MILLISECONDS.toNanos(2 * STARTUP_TIMEOUT_MS);
         Map<String, Object> measured = null;
-        Map<String, Object> other = scenario.isLatency() ? Collections.emptyMap() : null;
+        Map<String, Object> other = scenario.initiatorMeasures() ? Collections.emptyMap() : null;
         String phase = "starting";
         long phaseStartNs = System.nanoTime();
         while (measured == null || other == null)
@@ -124,7 +124,7 @@ public final class BenchRunner
                         {
                             phase = event.value();
                             phaseStartNs = System.nanoTime();
-                            if ("done".equals(phase) && !scenario.isLatency())
+                            if ("done".equals(phase) && !scenario.initiatorMeasures())
                             {
                                 initiator.send(SideChannel.STOP_COMMAND);
                             }

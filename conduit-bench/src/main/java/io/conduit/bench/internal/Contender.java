@@ -12,56 +12,72 @@ import java.util.stream.Collectors;
  */
 public enum Contender
 {
-    /** Conduit over its public API, on every transport; it needs no JVM flags. */
-    CONDUIT("conduit", 10, ConduitSide::new, EnumSet.allOf(Scenario.Transport.class), List.of()),
+    /**
+     * Conduit over its public API, on every transport: messaging through {@code Publication} and
+     * {@code Subscription}, RPC through {@code conduit-rpc}'s {@code RpcServer} and {@code RpcClient}. It needs no
+     * JVM flags.
+     */
+    CONDUIT("conduit", 10, ConduitSide::new, ConduitRpcSide::new, EnumSet.allOf(Scenario.Transport.class),
+        List.of()),
 
     /** Plain blocking {@link java.net.Socket} with TCP_NODELAY: the floor. */
-    RAW_SOCKET("raw-socket", 5, RawSocketSide::new, EnumSet.of(Scenario.Transport.TCP), List.of()),
+    RAW_SOCKET("raw-socket", 5, RawSocketSide::new, null, EnumSet.of(Scenario.Transport.TCP), List.of()),
 
     /** JeroMQ (pure-Java ZeroMQ): REQ/REP for ping-pong, PUSH/PULL for streaming. Its JIT warm-up is long. */
-    JEROMQ("jeromq", 20, JeromqSide::new, EnumSet.of(Scenario.Transport.TCP), List.of()),
+    JEROMQ("jeromq", 20, JeromqSide::new, null, EnumSet.of(Scenario.Transport.TCP), List.of()),
+
+    /**
+     * grpc-java over Netty, plaintext, with a byte-array marshaller: the RPC peer. Its JIT warm-up is long: about
+     * 15 s on a quiet machine, and on a busy 2-core VM its throughput was still a tenth of its steady state after
+     * 15 s, hence 30.
+     */
+    GRPC("grpc", 30, null, GrpcSide::new, EnumSet.of(Scenario.Transport.TCP), List.of()),
 
     /**
      * Aeron's {@code aeron:ipc} channel, with its media driver in a third process ({@link AeronDriverMain}).
      * The flags are those Aeron's authors run it with on Java 17: Agrona reaches into {@code jdk.internal.misc},
      * the driver into {@code java.util.zip} and {@code sun.nio.ch}, and benchmarks turn bounds checks off.
      */
-    AERON_IPC("aeron-ipc", 5, AeronIpcSide::new, EnumSet.of(Scenario.Transport.SHM), List.of(
+    AERON_IPC("aeron-ipc", 5, AeronIpcSide::new, null, EnumSet.of(Scenario.Transport.SHM), List.of(
         "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
         "--add-opens", "java.base/java.util.zip=ALL-UNNAMED",
         "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
         "-Dagrona.disable.bounds.checks=true")),
 
     /** Two processes exchanging messages through a mapped file with plain VarHandles: the floor. */
-    RAW_SHM("raw-shm", 5, RawShmSide::new, EnumSet.of(Scenario.Transport.SHM), List.of());
+    RAW_SHM("raw-shm", 5, RawShmSide::new, null, EnumSet.of(Scenario.Transport.SHM), List.of());
 
     private final String cliName;
     private final double defaultWarmupS;
-    private final Supplier<Side> sideFactory;
+    private final Supplier<Side> messagingSide;
+    private final Supplier<Side> rpcSide;
     private final Set<Scenario.Transport> transports;
     private final List<String> jvmFlags;
 
     Contender(
         final String cliName,
         final double defaultWarmupS,
-        final Supplier<Side> sideFactory,
+        final Supplier<Side> messagingSide,
+        final Supplier<Side> rpcSide,
         final Set<Scenario.Transport> transports,
         final List<String> jvmFlags)
     {
         this.cliName = cliName;
         this.defaultWarmupS = defaultWarmupS;
-        this.sideFactory = sideFactory;
+        this.messagingSide = messagingSide;
+        this.rpcSide = rpcSide;
         this.transports = transports;
         this.jvmFlags = jvmFlags;
     }
 
     /**
      * @param scenario to run.
-     * @return true when this contender has sides for the scenario's transport.
+     * @return true when this contender has sides for the scenario's transport and kind: messaging systems run
+     * the messaging scenarios, RPC systems the rpc ones.
      */
     public boolean supports(final Scenario scenario)
     {
-        return transports.contains(scenario.transport());
+        return transports.contains(scenario.transport()) && (scenario.isRpc() ? rpcSide : messagingSide) != null;
     }
 
     /**
@@ -97,11 +113,18 @@ public enum Contender
     }
 
     /**
-     * @return a new side implementation, run inside a side process.
+     * @param scenario to run.
+     * @return a new side implementation for it, run inside a side process.
+     * @throws IllegalArgumentException when this contender does not run the scenario.
      */
-    public Side newSide()
+    public Side newSide(final Scenario scenario)
     {
-        return sideFactory.get();
+        if (!supports(scenario))
+        {
+            throw new IllegalArgumentException("system does not run scenario: system=" + cliName + ", scenario=" +
+                scenario.cliName() + " (peers that do: " + peerNames(scenario) + ")");
+        }
+        return (scenario.isRpc() ? rpcSide : messagingSide).get();
     }
 
     /**

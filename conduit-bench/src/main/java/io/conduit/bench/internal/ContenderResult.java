@@ -1,5 +1,7 @@
 package io.conduit.bench.internal;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -37,10 +39,11 @@ public final class ContenderResult
      * @param scenario  that ran.
      * @param contender measured.
      * @param sizeBytes of each message.
-     * @param measured  result of the measuring side (pinger or receiver).
+     * @param measured  result of the measuring side (pinger, receiver or RPC client).
      * @param other     result of the other side (the sender's count), or an empty map.
      * @return the figures.
-     * @throws IllegalStateException when a stream lost, duplicated or reordered messages, or a result is malformed.
+     * @throws IllegalStateException when a stream lost, duplicated or reordered messages, an RPC call failed, or a
+     *                               result is malformed.
      */
     public static ContenderResult of(
         final Scenario scenario,
@@ -52,6 +55,10 @@ public final class ContenderResult
         if (scenario.isLatency())
         {
             return latency(scenario, contender, sizeBytes, measured);
+        }
+        if (scenario.isRpc())
+        {
+            return rpcThroughput(scenario, contender, sizeBytes, measured);
         }
         return throughput(scenario, contender, measured, other);
     }
@@ -96,7 +103,7 @@ public final class ContenderResult
     /**
      * Combine the rounds of one contender, run alternately with another's so that both meet the same noise:
      * latency histograms are added (the percentiles are of every round trip of every round), throughput is all
-     * messages over all measured time. {@code roundHeadlines} lists each round's headline figure.
+     * messages (or calls) over all measured time. {@code roundHeadlines} lists each round's headline figure.
      *
      * @param rounds    of one scenario and contender, at least one.
      * @param sizeBytes of each message.
@@ -131,6 +138,15 @@ public final class ContenderResult
             }
             figures = latencyFigures(histogram, messages, lateAtEnd, elapsedNs, sizeBytes);
         }
+        else if (first.scenario.isRpc())
+        {
+            histogram = new Histogram(first.histogram.getHighestTrackableValue(), 3);
+            for (final ContenderResult round : rounds)
+            {
+                histogram.add(round.histogram);
+            }
+            figures = rpcThroughputFigures(histogram, messages, elapsedNs, sizeBytes);
+        }
         else
         {
             long sent = 0;
@@ -154,6 +170,42 @@ public final class ContenderResult
         figures.put("rounds", rounds.size());
         figures.put("roundHeadlines", headlines);
         return new ContenderResult(first.scenario, first.contender, histogram, figures);
+    }
+
+    private static ContenderResult rpcThroughput(
+        final Scenario scenario,
+        final Contender contender,
+        final int sizeBytes,
+        final Map<String, Object> measured)
+    {
+        final long errors = number(measured, "errors").longValue();
+        if (errors != 0)
+        {
+            throw new IllegalStateException("rpc calls failed: contender=" + contender.cliName() + ", errors=" +
+                errors + ", first=" + measured.get("firstError"));
+        }
+        final Histogram histogram = decode(string(measured, "histogram"));
+        final Map<String, Object> figures = rpcThroughputFigures(histogram, number(measured, "messages").longValue(),
+            number(measured, "elapsedNs").longValue(), sizeBytes);
+        return new ContenderResult(scenario, contender, histogram, figures);
+    }
+
+    private static Map<String, Object> rpcThroughputFigures(
+        final Histogram histogram, final long calls, final long elapsedNs, final int sizeBytes)
+    {
+        final double callsPerSec = elapsedNs > 0 ? calls * 1e9 / elapsedNs : 0;
+        final Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("msgsPerSec", Math.round(callsPerSec));
+        figures.put("mbPerSec", round2(callsPerSec * sizeBytes / 1e6));
+        figures.put("messages", calls);
+        figures.put("elapsedNs", elapsedNs);
+        figures.put("callsInFlight", (long)Scenario.RPC_CALLS_IN_FLIGHT);
+        figures.put("p50Us", micros(histogram.getValueAtPercentile(50)));
+        figures.put("p99Us", micros(histogram.getValueAtPercentile(99)));
+        figures.put("p999Us", micros(histogram.getValueAtPercentile(99.9)));
+        figures.put("maxUs", micros(histogram.getMaxValue()));
+        figures.put("errors", 0L);
+        return figures;
     }
 
     private static ContenderResult throughput(
@@ -207,7 +259,7 @@ public final class ContenderResult
     }
 
     /**
-     * @return the round-trip histogram in ns of a latency scenario, or null.
+     * @return the round-trip histogram in ns of a latency or RPC scenario, or null.
      */
     public Histogram histogram()
     {
@@ -225,7 +277,7 @@ public final class ContenderResult
     /**
      * @param conduit its result.
      * @param peer    its result.
-     * @return Conduit's headline divided by the peer's, to 3 decimals, or null when the peer's is 0.
+     * @return Conduit's headline divided by the peer's, to 3 significant digits, or null when the peer's is 0.
      */
     public static Double ratio(final ContenderResult conduit, final ContenderResult peer)
     {
@@ -233,7 +285,16 @@ public final class ContenderResult
         {
             return null;
         }
-        return Math.round(conduit.headline() / peer.headline() * 1000) / 1000.0;
+        return threeSignificantDigits(conduit.headline() / peer.headline());
+    }
+
+    /**
+     * @param ratio to round.
+     * @return the ratio to three significant digits, so that a small one (0.000123) keeps its meaning.
+     */
+    static double threeSignificantDigits(final double ratio)
+    {
+        return new BigDecimal(ratio).round(new MathContext(3)).doubleValue();
     }
 
     static Histogram decode(final String base64)

@@ -8,7 +8,8 @@ import io.conduit.YieldingIdleStrategy;
 
 /**
  * What a bench run measures. Each scenario has two sides in two processes: the responder starts first and
- * listens, the initiator connects to it.
+ * listens, the initiator connects to it. In the RPC scenarios the responder is an echo server and the initiator
+ * its client.
  */
 public enum Scenario
 {
@@ -16,24 +17,51 @@ public enum Scenario
      * Latency: one message in flight. The initiator (pinger) sends at a fixed rate and records the round trip
      * from each message's scheduled send time; the responder (ponger) echoes.
      */
-    TCP_PINGPONG("tcp-pingpong", true, Transport.TCP),
+    TCP_PINGPONG("tcp-pingpong", true, Transport.TCP, false),
 
     /**
      * Throughput: the initiator (sender) streams as fast as back-pressure allows; the responder (receiver)
      * counts messages and bytes in the measurement window and verifies every sequence number.
      */
-    TCP_THROUGHPUT("tcp-throughput", false, Transport.TCP),
+    TCP_THROUGHPUT("tcp-throughput", false, Transport.TCP, false),
 
     /**
      * Latency over shared memory between two processes, as {@link #TCP_PINGPONG}: the responder creates the
      * endpoint, the initiator pings on one stream and the responder echoes on another.
      */
-    SHM_PINGPONG("shm-pingpong", true, Transport.SHM),
+    SHM_PINGPONG("shm-pingpong", true, Transport.SHM, false),
 
     /**
      * Throughput over shared memory between two processes, as {@link #TCP_THROUGHPUT}.
      */
-    SHM_THROUGHPUT("shm-throughput", false, Transport.SHM);
+    SHM_THROUGHPUT("shm-throughput", false, Transport.SHM, false),
+
+    /**
+     * RPC latency over TCP: one call in flight. The client calls an echo method at a fixed rate and records each
+     * call from its scheduled start (coordinated omission corrected), exactly as the pinger of
+     * {@link #TCP_PINGPONG} does.
+     */
+    RPC_LATENCY("rpc-latency", true, Transport.TCP, true),
+
+    /**
+     * RPC throughput over TCP: the client keeps {@link #RPC_CALLS_IN_FLIGHT} asynchronous echo calls in flight,
+     * starting one as each completes, and counts completed calls (and their latency from start) in the
+     * measurement window.
+     */
+    RPC_THROUGHPUT("rpc-throughput", false, Transport.TCP, true),
+
+    /**
+     * {@link #RPC_LATENCY} over shared memory: the server's endpoint is named after the run.
+     */
+    RPC_SHM_LATENCY("rpc-shm-latency", true, Transport.SHM, true),
+
+    /**
+     * {@link #RPC_THROUGHPUT} over shared memory.
+     */
+    RPC_SHM_THROUGHPUT("rpc-shm-throughput", false, Transport.SHM, true);
+
+    /** Calls in flight in the RPC throughput scenarios. */
+    public static final int RPC_CALLS_IN_FLIGHT = 64;
 
     /**
      * What carries a scenario's messages, which decides the peers that apply and the defaults.
@@ -52,12 +80,14 @@ public enum Scenario
     private final String cliName;
     private final boolean latency;
     private final Transport transport;
+    private final boolean rpc;
 
-    Scenario(final String cliName, final boolean latency, final Transport transport)
+    Scenario(final String cliName, final boolean latency, final Transport transport, final boolean rpc)
     {
         this.cliName = cliName;
         this.latency = latency;
         this.transport = transport;
+        this.rpc = rpc;
     }
 
     /**
@@ -107,12 +137,13 @@ public enum Scenario
     }
 
     /**
-     * @return the {@code --idle} choice used when none is given: busy-spin over shared memory (each side has
-     * its own CPU), yield for TCP latency, block for TCP throughput.
+     * @return the {@code --idle} choice used when none is given: busy-spin for messaging over shared memory (each
+     * side has its own CPU), yield for latency otherwise, block for throughput otherwise. RPC over shared memory
+     * does not spin: a client's calling thread and its reply poller share the client's one CPU.
      */
     public String defaultIdle()
     {
-        if (transport == Transport.SHM)
+        if (transport == Transport.SHM && !rpc)
         {
             return BusySpinIdleStrategy.NAME;
         }
@@ -120,11 +151,19 @@ public enum Scenario
     }
 
     /**
+     * @return true for request/reply scenarios: the responder serves an echo method, the initiator calls it.
+     */
+    public boolean isRpc()
+    {
+        return rpc;
+    }
+
+    /**
      * @return true when the initiator takes the measurement, false when the responder does.
      */
     public boolean initiatorMeasures()
     {
-        return latency;
+        return latency || rpc;
     }
 
     /**

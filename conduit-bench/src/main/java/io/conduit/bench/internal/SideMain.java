@@ -37,7 +37,7 @@ public final class SideMain
         int status = 0;
         try
         {
-            final Side side = workload.contender().newSide();
+            final Side side = workload.contender().newSide(workload.scenario());
             if (workload.isInitiator())
             {
                 side.runInitiator(workload, channel);

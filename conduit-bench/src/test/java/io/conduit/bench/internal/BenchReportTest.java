@@ -148,6 +148,55 @@ class BenchReportTest
             .hasMessageContaining("stream verification failed: contender=jeromq, sent=100, received=99");
     }
 
+    @Test
+    void shouldReportRpcThroughputAsCallsPerSecondWithLatencyAndEveryColumnsRatio()
+    {
+        final ContenderResult conduit = ContenderResult.of(
+            Scenario.RPC_THROUGHPUT, Contender.CONDUIT, 64, rpcClientResult(200_000, 0), Map.of());
+        final ContenderResult grpc = ContenderResult.of(
+            Scenario.RPC_THROUGHPUT, Contender.GRPC, 64, rpcClientResult(50_000, 0), Map.of());
+        final BenchReport report =
+            new BenchReport(Scenario.RPC_THROUGHPUT, Map.of("sizeBytes", 64), Contender.GRPC, conduit, grpc);
+
+        assertThat(conduit.figures()).containsEntry("msgsPerSec", 200_000L).containsEntry("callsInFlight", 64L)
+            .containsKeys("p50Us", "p99Us", "p999Us", "maxUs");
+        assertThat(report.ratio()).isEqualTo(4.0);
+        assertThat(report.toText()).contains("calls/s").contains("ratio conduit/grpc calls/s: 4.00 ");
+        assertThat(report.ratios()).containsEntry("msgsPerSec", 4.0).containsKeys("p50Us", "p99Us");
+
+        final BenchReport latency = new BenchReport(Scenario.RPC_LATENCY, Map.of("sizeBytes", 64), Contender.GRPC,
+            ContenderResult.of(Scenario.RPC_LATENCY, Contender.CONDUIT, 64, pingerResult(1, 1000), Map.of()),
+            ContenderResult.of(Scenario.RPC_LATENCY, Contender.GRPC, 64, pingerResult(1, 4000), Map.of()));
+        assertThat(latency.ratios().get("p99Us")).isCloseTo(0.25, within(0.01));
+        assertThat(latency.toText()).contains("ratio conduit/grpc p50: 0.25");
+    }
+
+    @Test
+    void shouldKeepThreeSignificantDigitsOfASmallRatio()
+    {
+        assertThat(ContenderResult.threeSignificantDigits(0.000123456)).isEqualTo(0.000123);
+        assertThat(ContenderResult.threeSignificantDigits(27.2381)).isEqualTo(27.2);
+    }
+
+    @Test
+    void shouldFailAnRpcRunWithFailedCalls()
+    {
+        assertThatThrownBy(() -> ContenderResult.of(
+            Scenario.RPC_THROUGHPUT, Contender.GRPC, 64, rpcClientResult(1_000, 3), Map.of()))
+            .isInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("rpc calls failed: contender=grpc, errors=3, first=call failed");
+    }
+
+    private static Map<String, Object> rpcClientResult(final long callsPerSec, final long errors)
+    {
+        final Map<String, Object> result = pingerResult(100, 300);
+        result.put("messages", callsPerSec);
+        result.put("callsInFlight", (long)Scenario.RPC_CALLS_IN_FLIGHT);
+        result.put("errors", errors);
+        result.put("firstError", errors == 0 ? null : "call failed: sequence=7, error=UNAVAILABLE");
+        return result;
+    }
+
     private static Map<String, Object> receiverResult(final long msgsPerSec, final long received)
     {
         final Map<String, Object> result = new LinkedHashMap<>();

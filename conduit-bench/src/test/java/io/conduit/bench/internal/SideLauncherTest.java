@@ -5,6 +5,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,6 +21,15 @@ class SideLauncherTest
     {
         return new Workload(scenario, Contender.RAW_SOCKET, false, 64, ratePerSec,
             TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.MILLISECONDS.toNanos(200), "yield", 0);
+    }
+
+    /**
+     * A warm-up long enough for the first calls, which connect and load classes, to be over on a busy machine.
+     */
+    private static Workload briefRpc(final Scenario scenario, final Contender contender, final int ratePerSec)
+    {
+        return new Workload(scenario, contender, false, 64, ratePerSec,
+            TimeUnit.MILLISECONDS.toNanos(1500), TimeUnit.MILLISECONDS.toNanos(500), "yield", 0);
     }
 
     @Test
@@ -63,6 +74,24 @@ class SideLauncherTest
 
         assertThat(result.figures()).containsEntry("verified", true);
         assertThat((Long)result.figures().get("msgsPerSec")).isPositive();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Contender.class, names = {"CONDUIT", "GRPC"})
+    void shouldCallAnEchoServerInAnotherProcessOneCallAtATimeAndManyInFlight(final Contender contender)
+        throws Exception
+    {
+        final BenchRunner runner =
+            new BenchRunner(SideLauncher.forThisJvm(SMALL_JVM, UNPINNED, Pinning.NONE), ProgressBar.none());
+
+        final ContenderResult latency = runner.run(briefRpc(Scenario.RPC_LATENCY, contender, 500));
+        final ContenderResult throughput = runner.run(briefRpc(Scenario.RPC_THROUGHPUT, contender, 0));
+
+        assertThat((Long)latency.figures().get("messages")).isPositive();
+        assertThat((Double)latency.figures().get("p50Us")).isPositive();
+        assertThat((Long)throughput.figures().get("msgsPerSec")).isPositive();
+        assertThat(throughput.figures()).containsEntry("errors", 0L).containsEntry("callsInFlight", 64L);
+        assertThat(throughput.histogram().getTotalCount()).isPositive();
     }
 
     @Test
