@@ -9,15 +9,13 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.Timeout;
 
 import io.conduit.Conduit;
 import io.conduit.Endpoint;
@@ -46,7 +44,7 @@ public final class ClientRuntime implements FrameListener
     private final ClientInterceptor[] interceptors;
     private final BuiltInCodecs codecs;
     private final Map<Class<?>, Map<Method, RpcMethod>> services = new ConcurrentHashMap<>();
-    private final ScheduledThreadPoolExecutor timer;
+    private final WheelTimer timer;
     private final EventLoopGroup group;
     private final AtomicLong callIds = new AtomicLong();
     private final AtomicInteger turn = new AtomicInteger();
@@ -84,8 +82,7 @@ public final class ClientRuntime implements FrameListener
                 conduit.context().reconnectBackoffMinMs(), conduit.context().reconnectBackoffMaxMs()));
         }
         this.group = anyTcp ? new NioEventLoopGroup(1, DaemonThreads.factory("conduit-rpc-client-io")) : null;
-        this.timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.factory("conduit-rpc-client-timer"));
-        timer.setRemoveOnCancelPolicy(true);
+        this.timer = new WheelTimer("conduit-rpc-client-timer");
         try
         {
             for (final EndpointChannel channel : channels)
@@ -344,17 +341,9 @@ public final class ClientRuntime implements FrameListener
         return closed;
     }
 
-    Future<?> schedule(final Runnable task, final long delayNs)
+    Timeout schedule(final Runnable task, final long delayNs)
     {
-        try
-        {
-            return timer.schedule(task, delayNs, TimeUnit.NANOSECONDS);
-        }
-        catch (final RejectedExecutionException ex)
-        {
-            task.run();
-            return CompletableFuture.completedFuture(null);
-        }
+        return timer.schedule(task, delayNs);
     }
 
     static String reason(final Throwable error)
@@ -391,7 +380,7 @@ public final class ClientRuntime implements FrameListener
         }
         closed = true;
         channels.forEach(EndpointChannel::close);
-        timer.shutdownNow();
+        timer.close();
         if (group != null)
         {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();

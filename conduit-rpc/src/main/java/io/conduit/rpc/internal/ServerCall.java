@@ -8,8 +8,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.netty.util.Timeout;
 
 import io.conduit.rpc.CallContext;
 import io.conduit.rpc.RpcException;
@@ -36,7 +37,7 @@ public final class ServerCall implements CallContext, Runnable
     private final AtomicBoolean completed = new AtomicBoolean();
     private final List<Runnable> cancelListeners = new ArrayList<>();
     private volatile boolean cancelled;
-    private volatile Future<?> deadlineTimer;
+    private volatile Timeout deadlineTimer;
     private volatile CompletableFuture<?> asyncResult;
     private final ServerStream stream;
 
@@ -74,7 +75,7 @@ public final class ServerCall implements CallContext, Runnable
         return callId;
     }
 
-    void deadlineTimer(final Future<?> timer)
+    void deadlineTimer(final Timeout timer)
     {
         deadlineTimer = timer;
     }
@@ -262,10 +263,10 @@ public final class ServerCall implements CallContext, Runnable
 
     private void ended(final Status status, final byte[] payload, final boolean reply)
     {
-        final Future<?> timer = deadlineTimer;
+        final Timeout timer = deadlineTimer;
         if (timer != null)
         {
-            timer.cancel(false);
+            timer.cancel();
         }
         connection.calls().remove(callId, this);
         runtime.callEnded(this, method, status, System.nanoTime() - startNs);

@@ -11,7 +11,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,7 +44,7 @@ public final class ServerRuntime implements FrameListener
     private final ServerInterceptor[] interceptors;
     private final Executor executor;
     private final ExecutorService ownedExecutor;
-    private final ScheduledThreadPoolExecutor timer;
+    private final WheelTimer timer;
     private final HealthServiceImpl health = new HealthServiceImpl();
     private final Set<RpcConnection> connections = ConcurrentHashMap.newKeySet();
     private final String boundEndpoint;
@@ -96,8 +95,7 @@ public final class ServerRuntime implements FrameListener
             this.executor = pool;
             this.ownedExecutor = pool;
         }
-        this.timer = new ScheduledThreadPoolExecutor(1, DaemonThreads.factory("conduit-rpc-server-timer"));
-        timer.setRemoveOnCancelPolicy(true);
+        this.timer = new WheelTimer("conduit-rpc-server-timer");
         group = parsed.scheme() == Endpoint.Scheme.TCP ?
             new NioEventLoopGroup(1, DaemonThreads.factory("conduit-rpc-server-io")) : null;
         try
@@ -242,8 +240,7 @@ public final class ServerRuntime implements FrameListener
         }
         if (timeoutNs > 0)
         {
-            call.deadlineTimer(timer.schedule(() -> call.cancel(Status.DEADLINE_EXCEEDED, true),
-                timeoutNs, TimeUnit.NANOSECONDS));
+            call.deadlineTimer(timer.schedule(() -> call.cancel(Status.DEADLINE_EXCEEDED, true), timeoutNs));
         }
         try
         {
@@ -327,7 +324,7 @@ public final class ServerRuntime implements FrameListener
         {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         }
-        timer.shutdownNow();
+        timer.close();
         if (ownedExecutor != null)
         {
             ownedExecutor.shutdown();

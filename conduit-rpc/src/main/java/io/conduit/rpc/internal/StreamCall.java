@@ -2,9 +2,10 @@ package io.conduit.rpc.internal;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.netty.util.Timeout;
 
 import io.conduit.rpc.RpcException;
 import io.conduit.rpc.Status;
@@ -29,7 +30,7 @@ final class StreamCall implements Flow.Subscription, ClientPending
     private long callId;
     private long pendingCredit;
     private boolean sent;
-    private volatile Future<?> deadlineTimer;
+    private volatile Timeout deadlineTimer;
 
     StreamCall(
         final ClientRuntime runtime,
@@ -245,10 +246,10 @@ final class StreamCall implements Flow.Subscription, ClientPending
         {
             return false;
         }
-        final Future<?> timer = deadlineTimer;
+        final Timeout timer = deadlineTimer;
         if (timer != null)
         {
-            timer.cancel(false);
+            timer.cancel();
         }
         runtime.callEnded(info, status, System.nanoTime() - startNs);
         return true;

@@ -3,10 +3,11 @@ package io.conduit.rpc.internal;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.netty.util.Timeout;
 
 import io.conduit.rpc.RpcException;
 import io.conduit.rpc.Status;
@@ -29,7 +30,7 @@ final class UnaryCall extends CompletableFuture<Object> implements ClientPending
     private volatile EndpointChannel channel;
     private volatile RpcConnection connection;
     private volatile long callId;
-    private volatile Future<?> deadlineTimer;
+    private volatile Timeout deadlineTimer;
 
     UnaryCall(final ClientRuntime runtime, final ClientCallInfo info, final byte[] argument)
     {
@@ -201,10 +202,10 @@ final class UnaryCall extends CompletableFuture<Object> implements ClientPending
         {
             return false;
         }
-        final Future<?> timer = deadlineTimer;
+        final Timeout timer = deadlineTimer;
         if (timer != null)
         {
-            timer.cancel(false);
+            timer.cancel();
         }
         runtime.callEnded(info, status, System.nanoTime() - startNs);
         return true;
