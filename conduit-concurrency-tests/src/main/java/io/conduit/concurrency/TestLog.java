@@ -44,7 +44,7 @@ final class TestLog
     int joinSubscriber(final int index)
     {
         final int slot = LogDescriptor.subscriberSlotOffset(index);
-        cleaner.join(slot, System.currentTimeMillis());
+        cleaner.join(slot, 0, System.currentTimeMillis());
         return slot;
     }
 

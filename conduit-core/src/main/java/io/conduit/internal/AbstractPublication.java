@@ -45,10 +45,10 @@ public abstract class AbstractPublication implements Publication
     @Override
     public final long offer(final ByteBuffer buffer, final int offset, final int length)
     {
-        if (offset < 0 || length < 0 || offset > buffer.capacity() - length)
+        if (offset < 0 || length < 0 || offset > buffer.limit() - length)
         {
             throw new IndexOutOfBoundsException(
-                "message outside buffer: offset=" + offset + ", length=" + length + ", capacity=" + buffer.capacity());
+                "message outside buffer: offset=" + offset + ", length=" + length + ", limit=" + buffer.limit());
         }
         return offerChecked(buffer, null, offset, length);
     }

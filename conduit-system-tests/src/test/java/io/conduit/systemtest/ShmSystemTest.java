@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -119,6 +120,61 @@ class ShmSystemTest
             assertThat(backPressured).as("the dead subscriber held the publisher back until evicted").isPositive();
             assertThat(freedMs).isLessThanOrEqualTo(LIVENESS_TIMEOUT_MS + DETECTION_SLACK_MS);
             assertThat(LogSnapshot.read(directory.resolve("killed-subscriber-1.log")).evictions()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldKeepHoldingPublishersBackForAStoppedSubscriberAndLoseNothing()
+    {
+        final String uri = "shm:stopped-subscriber";
+        final JavaProcess stopped = Children.subscriber(processes, "stopped", settings("64k"), uri, 1, 0);
+        try (Conduit conduit = launch(64 * 1024);
+            Publication publication = conduit.addPublication(uri, 1))
+        {
+            final byte[] message = new byte[256];
+            final long[] sent = {0};
+            final LongSupplier offerNext = () ->
+            {
+                Payloads.encode(message, sent[0]);
+                final long result = publication.offer(message);
+                if (result > 0)
+                {
+                    sent[0]++;
+                }
+                return result;
+            };
+            final long startNs = System.nanoTime();
+            while (Status.latest(stopped).getOrZero("received") < 100)
+            {
+                offerNext.getAsLong();
+                assertThat(System.nanoTime() - startNs).isLessThan(TimeUnit.SECONDS.toNanos(30));
+            }
+            stopped.suspend();
+            // Three liveness timeouts: a stopped process is not a dead one, so it keeps its unread messages.
+            final long stoppedNs = System.nanoTime();
+            long acceptedWhileStopped = 0;
+            while (System.nanoTime() - stoppedNs < TimeUnit.MILLISECONDS.toNanos(3 * LIVENESS_TIMEOUT_MS))
+            {
+                if (offerNext.getAsLong() > 0)
+                {
+                    acceptedWhileStopped++;
+                }
+            }
+            assertThat(acceptedWhileStopped).as("no more than a ring of messages").isLessThan(64 * 1024 / 256);
+            stopped.resume();
+            final long resumedNs = System.nanoTime();
+            final long target = sent[0] + 1_000;
+            while (sent[0] < target)
+            {
+                offerNext.getAsLong();
+                assertThat(System.nanoTime() - resumedNs).isLessThan(TimeUnit.SECONDS.toNanos(30));
+            }
+            final Status status = Status.await(stopped, s -> s.getOrZero("received") >= target, Duration.ofSeconds(30));
+            assertThat(status.get("received")).isEqualTo(target);
+            assertThat(status.get("gaps")).isZero();
+            assertThat(status.get("duplicates")).isZero();
+            assertThat(status.get("corrupt")).isZero();
+            assertThat(status.get("subEVICTIONS")).isZero();
         }
     }
 

@@ -34,6 +34,7 @@ public final class LogAppender
     private long messages;
     private long backPressured;
     private int cleanAttemptsToSkip;
+    private long uncommitted;
 
     /**
      * @param log              to append to.
@@ -138,14 +139,26 @@ public final class LogAppender
             {
                 break;
             }
+            // Another publisher took that space: this slot must not claim it.
+            log.longRelease(slot + SLOT_CLAIM_LENGTH_OFFSET, 0);
         }
         if (padding > 0)
         {
             log.writePad(log.indexOf(tail), padding, streamId, sessionId);
         }
-        writeFrames(log.indexOf(tail + padding), srcBuffer, srcArray, offset, length, sequence, timestampNs);
+        final long messageEnd = tail + padding + required;
+        try
+        {
+            writeFrames(tail + padding, srcBuffer, srcArray, offset, length, sequence, timestampNs);
+        }
+        catch (final Throwable ex)
+        {
+            // Never leave a claim uncommitted in a live process: nobody would ever unblock it.
+            log.writePad(log.indexOf(uncommitted), (int)(messageEnd - uncommitted), streamId, sessionId);
+            throw ex;
+        }
         log.longOpaque(slot + SLOT_MESSAGES_OFFSET, ++messages);
-        return tail + padding + required;
+        return messageEnd;
     }
 
     private long refuse()
@@ -159,7 +172,7 @@ public final class LogAppender
     }
 
     private void writeFrames(
-        final int firstIndex,
+        final long position,
         final ByteBuffer srcBuffer,
         final byte[] srcArray,
         final int offset,
@@ -167,21 +180,22 @@ public final class LogAppender
         final long sequence,
         final long timestampNs)
     {
+        uncommitted = position;
         if (length <= maxPayloadLength)
         {
-            writeFrame(firstIndex, FrameDescriptor.UNFRAGMENTED, srcBuffer, srcArray, offset, length, sequence,
-                timestampNs);
+            writeFrame(log.indexOf(position), FrameDescriptor.UNFRAGMENTED, srcBuffer, srcArray, offset, length,
+                sequence, timestampNs);
             return;
         }
-        int index = firstIndex;
         int written = 0;
         while (written < length)
         {
             final int chunk = Math.min(maxPayloadLength, length - written);
             final byte flags = FrameDescriptor.fragmentFlags(written, chunk, length);
-            writeFrame(index, flags, srcBuffer, srcArray, offset + written, chunk, sequence, timestampNs);
+            writeFrame(log.indexOf(uncommitted), flags, srcBuffer, srcArray, offset + written, chunk, sequence,
+                timestampNs);
             written += chunk;
-            index += LogDescriptor.alignedLength(HEADER_LENGTH + chunk);
+            uncommitted += LogDescriptor.alignedLength(HEADER_LENGTH + chunk);
         }
     }
 

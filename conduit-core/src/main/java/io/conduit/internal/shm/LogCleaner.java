@@ -1,7 +1,5 @@
 package io.conduit.internal.shm;
 
-import java.util.concurrent.ThreadLocalRandom;
-
 import io.conduit.ConduitException;
 import io.conduit.ErrorCode;
 
@@ -9,7 +7,9 @@ import static io.conduit.internal.shm.LogDescriptor.EVICTIONS_OFFSET;
 import static io.conduit.internal.shm.LogDescriptor.FRAME_ALIGNMENT;
 import static io.conduit.internal.shm.LogDescriptor.SLOT_HEARTBEAT_OFFSET;
 import static io.conduit.internal.shm.LogDescriptor.SLOT_OWNER_OFFSET;
+import static io.conduit.internal.shm.LogDescriptor.SLOT_PID_OFFSET;
 import static io.conduit.internal.shm.LogDescriptor.SLOT_POSITION_OFFSET;
+import static io.conduit.internal.shm.LogDescriptor.SLOT_PROCESS_START_OFFSET;
 import static io.conduit.internal.shm.LogDescriptor.SLOT_STATE_OFFSET;
 import static io.conduit.internal.shm.LogDescriptor.STATE_ACTIVE;
 import static io.conduit.internal.shm.LogDescriptor.STATE_EVICTED;
@@ -19,13 +19,14 @@ import static io.conduit.internal.shm.LogDescriptor.SUBSCRIBER_SLOTS_USED_OFFSET
 
 /**
  * The holder of a log's clean lock: zeroes ring space every live subscriber has read and moves the clean limit
- * on, evicts subscribers whose heartbeat stopped, and admits and removes subscribers. One process at a time
+ * on, evicts subscribers whose process died, and admits and removes subscribers. One process at a time
  * holds the lock; the lock of a process that died holding it is taken over.
  */
 public final class LogCleaner
 {
+    /** Names this process as the lock holder: its pid and start time in seconds, so a reused pid is not it. */
     private static final long PROCESS_TOKEN =
-        (ProcessLiveness.currentPid() << 32) | (ThreadLocalRandom.current().nextInt() & 0xFFFF_FFFFL | 1L);
+        (ProcessLiveness.currentPid() << 32) | ((ProcessLiveness.currentStartMs() / 1000) & 0xFFFF_FFFFL);
     private static final int SPINS_BETWEEN_HOLDER_CHECKS = 10_000;
     private static final long LOCK_TIMEOUT_NS = 10_000_000_000L;
     private static final long CLEAN_CHUNK_MAX = 128 * 1024;
@@ -36,7 +37,7 @@ public final class LogCleaner
 
     /**
      * @param log               to clean.
-     * @param livenessTimeoutMs after which a subscriber without a heartbeat is evicted.
+     * @param livenessTimeoutMs after which a subscriber without a heartbeat has its process checked.
      */
     public LogCleaner(final LogBuffer log, final long livenessTimeoutMs)
     {
@@ -93,7 +94,7 @@ public final class LogCleaner
             {
                 continue;
             }
-            if (isStale(slot, nowMs))
+            if (isDead(slot, nowMs))
             {
                 evict(slot);
                 continue;
@@ -111,9 +112,16 @@ public final class LogCleaner
         return target;
     }
 
-    private boolean isStale(final int slot, final long nowMs)
+    /**
+     * A subscriber is dead once its heartbeat is older than the liveness timeout and its process is gone. A process
+     * that is alive but stopped (a debugger, SIGSTOP, a long pause) keeps holding publishers back: evicting it would
+     * let them overwrite what it has not read yet.
+     */
+    private boolean isDead(final int slot, final long nowMs)
     {
-        return nowMs - log.longAcquire(slot + SLOT_HEARTBEAT_OFFSET) > livenessTimeoutMs;
+        return nowMs - log.longAcquire(slot + SLOT_HEARTBEAT_OFFSET) > livenessTimeoutMs &&
+            !ProcessLiveness.isAlive(log.longAcquire(slot + SLOT_PID_OFFSET),
+                log.longAcquire(slot + SLOT_PROCESS_START_OFFSET));
     }
 
     private void evict(final int slot)
@@ -126,7 +134,7 @@ public final class LogCleaner
     }
 
     /**
-     * Evict subscribers whose heartbeat stopped, if any, so they stop holding publishers back.
+     * Evict subscribers whose process died, if any, so they stop holding publishers back.
      *
      * @param nowMs epoch time now.
      * @return subscribers evicted.
@@ -138,7 +146,7 @@ public final class LogCleaner
         for (int i = 0; i < slotsUsed; i++)
         {
             final int slot = LogDescriptor.subscriberSlotOffset(i);
-            if (log.longAcquire(slot + SLOT_STATE_OFFSET) == STATE_ACTIVE && isStale(slot, nowMs))
+            if (log.longAcquire(slot + SLOT_STATE_OFFSET) == STATE_ACTIVE && isDead(slot, nowMs))
             {
                 stale++;
             }
@@ -153,7 +161,7 @@ public final class LogCleaner
             for (int i = 0; i < slotsUsed; i++)
             {
                 final int slot = LogDescriptor.subscriberSlotOffset(i);
-                if (log.longAcquire(slot + SLOT_STATE_OFFSET) == STATE_ACTIVE && isStale(slot, nowMs))
+                if (log.longAcquire(slot + SLOT_STATE_OFFSET) == STATE_ACTIVE && isDead(slot, nowMs))
                 {
                     evict(slot);
                     evicted++;
@@ -168,18 +176,22 @@ public final class LogCleaner
     }
 
     /**
-     * Make a subscriber slot active at the tail, so the subscriber sees every message committed after it. The
-     * caller owns the slot (see {@link SlotTable}).
+     * Make a subscriber slot active at the tail, so the subscriber sees every message committed after it.
      *
-     * @param slot  offset of the subscriber's slot.
+     * @param slot  offset of the subscriber's slot, taken with {@code owner} (see {@link SlotTable}).
+     * @param owner token the slot was taken with: a slot given up or taken over meanwhile is left alone.
      * @param nowMs epoch time now, the first heartbeat.
-     * @return the position the subscriber starts from.
+     * @return the position the subscriber starts from, or -1 when the slot is no longer the owner's.
      */
-    public long join(final int slot, final long nowMs)
+    public long join(final int slot, final long owner, final long nowMs)
     {
         lock();
         try
         {
+            if (log.longAcquire(slot + SLOT_OWNER_OFFSET) != owner)
+            {
+                return -1;
+            }
             final long position = log.tailVolatile();
             log.longRelease(slot + SLOT_HEARTBEAT_OFFSET, nowMs);
             log.longRelease(slot + SLOT_POSITION_OFFSET, position);
@@ -253,8 +265,30 @@ public final class LogCleaner
             return true;
         }
         final long holder = log.cleanLockHolder();
-        return holder != 0 && holder != PROCESS_TOKEN && !isHolderAlive(holder) &&
-            log.stealCleanLock(holder, PROCESS_TOKEN);
+        return holder != 0 && holder != PROCESS_TOKEN && !isHolderAlive(holder) && steal(holder);
+    }
+
+    /**
+     * Take the lock of a process that died holding it, and count the active subscribers again: it may have died
+     * between changing a slot's state and the count.
+     */
+    private boolean steal(final long holder)
+    {
+        if (!log.stealCleanLock(holder, PROCESS_TOKEN))
+        {
+            return false;
+        }
+        long active = 0;
+        final long slotsUsed = log.longAcquire(SUBSCRIBER_SLOTS_USED_OFFSET);
+        for (int i = 0; i < slotsUsed; i++)
+        {
+            if (log.longAcquire(LogDescriptor.subscriberSlotOffset(i) + SLOT_STATE_OFFSET) == STATE_ACTIVE)
+            {
+                active++;
+            }
+        }
+        log.longRelease(SUBSCRIBERS_OFFSET, active);
+        return true;
     }
 
     private void lock()
@@ -266,8 +300,7 @@ public final class LogCleaner
             if (++spins % SPINS_BETWEEN_HOLDER_CHECKS == 0)
             {
                 final long holder = log.cleanLockHolder();
-                if (holder != 0 && holder != PROCESS_TOKEN && !isHolderAlive(holder) &&
-                    log.stealCleanLock(holder, PROCESS_TOKEN))
+                if (holder != 0 && holder != PROCESS_TOKEN && !isHolderAlive(holder) && steal(holder))
                 {
                     return;
                 }
@@ -284,6 +317,6 @@ public final class LogCleaner
 
     private static boolean isHolderAlive(final long holder)
     {
-        return ProcessLiveness.isAlive(holder >>> 32, 0);
+        return ProcessLiveness.isAlive(holder >>> 32, (holder & 0xFFFF_FFFFL) * 1000);
     }
 }

@@ -44,6 +44,7 @@ public final class LogFiles
     private static final Set<PosixFilePermission> PRIVATE_DIRECTORY = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
     private static final String LOCK_FILE = ".lock";
+    private static final String NEW_SUFFIX = ".new-";
     /** File locks belong to the process, so threads of one process also take turns here. */
     private static final Object PROCESS_LOCK = new Object();
 
@@ -134,9 +135,15 @@ public final class LogFiles
         final Path path = pathOf(name, streamId);
         if (Files.exists(path, LinkOption.NOFOLLOW_LINKS))
         {
-            final MappedLog existing = map(path);
-            if (existing.slots().hasLiveOwner())
+            if (isInUse(path))
             {
+                final MappedLog existing = map(path);
+                if (existing.buffer().streamId() != streamId)
+                {
+                    // shm:x- stream 1 and shm:x stream -1 share a file name.
+                    throw new ConduitException(ErrorCode.INVALID_LOG, "log belongs to another stream: file=" + path +
+                        ", streamId=" + existing.buffer().streamId() + ", requested=" + streamId);
+                }
                 final int capacity = existing.buffer().capacity();
                 if (requestedCapacity != 0 && requestedCapacity != capacity)
                 {
@@ -193,8 +200,7 @@ public final class LogFiles
             {
                 try
                 {
-                    final MappedLog log = map(path);
-                    if (!log.slots().hasLiveOwner())
+                    if (!isInUse(path))
                     {
                         Files.deleteIfExists(path);
                         deleted.add(path);
@@ -205,6 +211,7 @@ public final class LogFiles
                     LOG.warn("left a file that is not a usable log: {}", ex.getMessage());
                 }
             }
+            deleteAbandonedNewLogs(deleted);
             return deleted;
         });
     }
@@ -223,6 +230,39 @@ public final class LogFiles
         return paths;
     }
 
+    /**
+     * @return true when a process that runs owns a slot of the log; reads only the header and the slots.
+     */
+    private boolean isInUse(final Path path) throws IOException
+    {
+        validate(path);
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ))
+        {
+            final MappedByteBuffer header = channel.map(FileChannel.MapMode.READ_ONLY, 0, LogDescriptor.dataOffset());
+            return new SlotTable(new LogBuffer(header), livenessTimeoutMs).hasLiveOwner();
+        }
+    }
+
+    /**
+     * A process killed while it created a log leaves {@code <log>.new-<pid>} behind.
+     */
+    private void deleteAbandonedNewLogs(final List<Path> deleted) throws IOException
+    {
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, "*" + SUFFIX + NEW_SUFFIX + "*"))
+        {
+            for (final Path path : stream)
+            {
+                final String name = path.getFileName().toString();
+                final String pid = name.substring(name.lastIndexOf(NEW_SUFFIX) + NEW_SUFFIX.length());
+                if (pid.matches("[0-9]{1,18}") && !ProcessLiveness.isAlive(Long.parseLong(pid), 0))
+                {
+                    Files.deleteIfExists(path);
+                    deleted.add(path);
+                }
+            }
+        }
+    }
+
     private void create(final Path path, final int capacity, final int streamId) throws IOException
     {
         if (!LogDescriptor.isValidCapacity(capacity))
@@ -230,7 +270,7 @@ public final class LogFiles
             throw new IllegalArgumentException("invalid log capacity: capacity=" + capacity +
                 " (a power of 2 from 64k to 1g)");
         }
-        final Path temp = directory.resolve(path.getFileName() + ".new-" + ProcessLiveness.currentPid());
+        final Path temp = directory.resolve(path.getFileName() + NEW_SUFFIX + ProcessLiveness.currentPid());
         Files.deleteIfExists(temp);
         createPrivateFile(temp);
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE))
@@ -326,7 +366,8 @@ public final class LogFiles
 
     private static void requireOwnedByCurrentUser(final Path path) throws IOException
     {
-        final Object owner = uid(path);
+        final Object owner = uid(path, LinkOption.NOFOLLOW_LINKS);
+        // /proc/self is a link owned by root; what it points to is owned by this process's user.
         final Object self = uid(Path.of("/proc/self"));
         if (owner != null && self != null)
         {
@@ -343,11 +384,11 @@ public final class LogFiles
         }
     }
 
-    private static Object uid(final Path path)
+    private static Object uid(final Path path, final LinkOption... options)
     {
         try
         {
-            return Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            return Files.getAttribute(path, "unix:uid", options);
         }
         catch (final IOException | UnsupportedOperationException | IllegalArgumentException ex)
         {

@@ -43,7 +43,7 @@ final class LogUnblocker
     {
         int claimant = -1;
         long claimPosition = 0;
-        long claimLength = 0;
+        long claimEnd = Long.MAX_VALUE;
         for (int i = 0; i < PUBLISHER_SLOTS; i++)
         {
             final int slot = LogDescriptor.publisherSlotOffset(i);
@@ -61,15 +61,17 @@ final class LogUnblocker
             {
                 return false;
             }
-            if (claimant >= 0 && (position != claimPosition || length != claimLength))
+            if (claimant >= 0 && position + length != claimEnd)
             {
+                // Two dead records of different spans: one publisher claimed, the other lost the race and died
+                // in the instant before clearing its record. Padding either span could cover live frames.
                 LOG.error("cannot tell which dead publisher claimed a stuck position: {}, position={}",
                     description, stuckPosition);
                 return false;
             }
             claimant = slot;
             claimPosition = position;
-            claimLength = length;
+            claimEnd = position + length;
         }
         if (claimant < 0)
         {
@@ -80,12 +82,12 @@ final class LogUnblocker
         {
             return false;
         }
-        pad(stuckPosition, claimPosition + claimLength, (int)log.longAcquire(claimant + SLOT_SESSION_ID_OFFSET));
+        pad(stuckPosition, claimEnd, (int)log.longAcquire(claimant + SLOT_SESSION_ID_OFFSET));
         log.compareAndSetLong(claimant + SLOT_OWNER_OFFSET, owner, 0);
         log.addToCounter(PADDED_GAPS_OFFSET, 1);
-        log.addToCounter(PADDED_BYTES_OFFSET, claimPosition + claimLength - stuckPosition);
-        LOG.warn("padded the claim of a dead publisher: {}, position={}, bytes={}", description, stuckPosition,
-            claimPosition + claimLength - stuckPosition);
+        log.addToCounter(PADDED_BYTES_OFFSET, claimEnd - stuckPosition);
+        LOG.warn("padded the claim of a dead publisher: {}, position={}, claimPosition={}, bytes={}", description,
+            stuckPosition, claimPosition, claimEnd - stuckPosition);
         return true;
     }
 

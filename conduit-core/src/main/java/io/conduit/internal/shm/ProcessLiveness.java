@@ -1,5 +1,8 @@
 package io.conduit.internal.shm;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -48,12 +51,31 @@ final class ProcessLiveness
             return startMs == CURRENT_START_MS;
         }
         final Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-        if (handle.isEmpty() || !handle.get().isAlive())
+        if (handle.isEmpty() || !handle.get().isAlive() || isZombie(pid))
         {
             return false;
         }
         final long actualStartMs = startMs(handle.get());
         return startMs == 0 || actualStartMs == 0 || Math.abs(actualStartMs - startMs) <= START_TOLERANCE_MS;
+    }
+
+    /**
+     * A killed process its parent has not reaped yet still has a pid, and {@link ProcessHandle#isAlive()} says
+     * true; on Linux its state in {@code /proc/<pid>/stat} says it is a zombie.
+     */
+    private static boolean isZombie(final long pid)
+    {
+        try
+        {
+            final String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            final int end = stat.lastIndexOf(')');
+            final char state = end >= 0 && end + 2 < stat.length() ? stat.charAt(end + 2) : '?';
+            return state == 'Z' || state == 'X';
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            return false;
+        }
     }
 
     private static long startMs(final ProcessHandle handle)

@@ -75,10 +75,14 @@ final class ShmPublication extends AbstractPublication
         return owner;
     }
 
+    /**
+     * @return true while some subscriber's heartbeat is fresh. A subscriber that is stopped or dead but not yet
+     * evicted does not count, though it may still hold offers back.
+     */
     @Override
     public boolean isConnected()
     {
-        return !isClosed() && log.cleaner().subscribers() > 0;
+        return !isClosed() && log.slots().hasResponsiveSubscriber(System.currentTimeMillis());
     }
 
     /**

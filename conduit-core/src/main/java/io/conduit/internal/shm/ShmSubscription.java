@@ -1,5 +1,6 @@
 package io.conduit.internal.shm;
 
+import io.conduit.ConduitException;
 import io.conduit.Counter;
 import io.conduit.Endpoint;
 import io.conduit.IdleStrategy;
@@ -103,11 +104,21 @@ final class ShmSubscription extends AbstractSubscription
         {
             heartbeat();
         }
-        if (!reader.isActive())
+        if (!reader.isActive() && !rejoin())
         {
-            rejoin();
+            return 0;
         }
-        return reader.poll(handler, messageLimit);
+        try
+        {
+            return reader.poll(handler, messageLimit);
+        }
+        catch (final ConduitException ex)
+        {
+            // A frame no publisher could have written: stop holding publishers back, report it once, and carry on
+            // from the tail at the next poll.
+            log.cleaner().leave(slot, owner);
+            throw ex;
+        }
     }
 
     /**
@@ -144,12 +155,21 @@ final class ShmSubscription extends AbstractSubscription
         }
     }
 
-    private void rejoin()
+    private boolean rejoin()
     {
-        final long position = log.cleaner().join(slot, System.currentTimeMillis());
+        if (isClosed())
+        {
+            return false;
+        }
+        final long position = log.cleaner().join(slot, owner, System.currentTimeMillis());
+        if (position < 0)
+        {
+            return false;
+        }
         counters.increment(Counter.EVICTIONS);
         reader.rejoinedAt(position);
         transport.logEviction(this, position);
+        return true;
     }
 
     /**

@@ -103,7 +103,7 @@ public final class ShmTransport implements Transport
                 throw new ConduitException(ErrorCode.INVALID_LOG, "too many subscribers on a log: file=" +
                     log.path() + ", max=" + LogDescriptor.SUBSCRIBER_SLOTS);
             }
-            final long position = log.cleaner().join(slot, System.currentTimeMillis());
+            final long position = log.cleaner().join(slot, owner, System.currentTimeMillis());
             return new ShmSubscription(this, endpoint, streamId, context.maxMessageLength(), idleStrategy, log, slot,
                 owner, position);
         });
@@ -154,6 +154,11 @@ public final class ShmTransport implements Transport
             {
                 log = files.open(endpoint.name(), streamId, capacity, context.shmCapacity());
                 logs.put(path, log);
+            }
+            else if (log.buffer().streamId() != streamId)
+            {
+                throw new ConduitException(ErrorCode.INVALID_LOG, "log belongs to another stream: file=" + path +
+                    ", streamId=" + log.buffer().streamId() + ", requested=" + streamId);
             }
             else if (capacity != 0 && capacity != log.buffer().capacity())
             {

@@ -127,17 +127,36 @@ final class SlotTable
     }
 
     /**
-     * @return true when some slot is owned by a live process with a fresh heartbeat.
+     * @param nowMs epoch time now.
+     * @return true when some active subscriber's heartbeat is within the liveness timeout.
+     */
+    boolean hasResponsiveSubscriber(final long nowMs)
+    {
+        final long slotsUsed = log.longAcquire(LogDescriptor.SUBSCRIBER_SLOTS_USED_OFFSET);
+        for (int i = 0; i < slotsUsed; i++)
+        {
+            final int slot = LogDescriptor.subscriberSlotOffset(i);
+            if (log.longAcquire(slot + SLOT_STATE_OFFSET) == STATE_ACTIVE && isHeartbeatFresh(slot, nowMs))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether anyone still uses the log, judged by process alone: a process that is alive but stopped (its
+     * heartbeat late) still has the log mapped and will carry on with it.
+     *
+     * @return true when some slot is owned by a process that runs.
      */
     boolean hasLiveOwner()
     {
-        final long nowMs = System.currentTimeMillis();
         for (int i = 0; i < PUBLISHER_SLOTS + SUBSCRIBER_SLOTS; i++)
         {
             final int slot = i < PUBLISHER_SLOTS ?
                 LogDescriptor.publisherSlotOffset(i) : LogDescriptor.subscriberSlotOffset(i - PUBLISHER_SLOTS);
-            if (log.longAcquire(slot + SLOT_STATE_OFFSET) != STATE_FREE && isHeartbeatFresh(slot, nowMs) &&
-                isOwnerAlive(slot))
+            if (log.longAcquire(slot + SLOT_STATE_OFFSET) != STATE_FREE && isOwnerAlive(slot))
             {
                 return true;
             }

@@ -145,4 +145,42 @@ class LogFilesTest
             assertThat(stale).doesNotExist();
         }
     }
+
+    @Test
+    void shouldKeepALogWhoseOwnerIsAliveThoughItsHeartbeatIsLate() throws Exception
+    {
+        final Path log = directory.resolve("late-1.log");
+        Files.move(logOf("late"), log);
+        // A subscriber slot of this (live) process whose heartbeat is an hour old: stopped, not dead.
+        final ByteBuffer value = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+        try (FileChannel channel = FileChannel.open(log, StandardOpenOption.WRITE))
+        {
+            final int offset = LogDescriptor.subscriberSlotOffset(0);
+            channel.write(value.putLong(0, LogDescriptor.STATE_ACTIVE), offset + LogDescriptor.SLOT_STATE_OFFSET);
+            channel.write(value.clear().putLong(0, ProcessLiveness.currentPid()),
+                offset + LogDescriptor.SLOT_PID_OFFSET);
+            channel.write(value.clear().putLong(0, ProcessLiveness.currentStartMs()),
+                offset + LogDescriptor.SLOT_PROCESS_START_OFFSET);
+            channel.write(value.clear().putLong(0, System.currentTimeMillis() - 3_600_000),
+                offset + LogDescriptor.SLOT_HEARTBEAT_OFFSET);
+        }
+        try (Conduit conduit = launch();
+            Publication ignored = conduit.addPublication("shm:other", 1))
+        {
+            assertThat(log).exists();
+        }
+    }
+
+    @Test
+    void shouldRefuseALogOfAnotherStreamUnderTheSameFileName() throws IOException
+    {
+        try (Conduit conduit = launch();
+            Subscription ignored = conduit.addSubscription("shm:x-", 1))
+        {
+            assertThatThrownBy(() -> conduit.addSubscription("shm:x", -1))
+                .isInstanceOf(ConduitException.class)
+                .hasMessageContaining("log belongs to another stream: file=" + directory.resolve("x--1.log") +
+                    ", streamId=1, requested=-1");
+        }
+    }
 }

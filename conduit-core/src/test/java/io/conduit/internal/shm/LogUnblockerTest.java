@@ -18,6 +18,7 @@ import static io.conduit.internal.shm.LogDescriptor.SLOT_PID_OFFSET;
 import static io.conduit.internal.shm.LogDescriptor.SLOT_POSITION_OFFSET;
 import static io.conduit.internal.shm.LogDescriptor.SLOT_PROCESS_START_OFFSET;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class LogUnblockerTest
@@ -32,7 +33,7 @@ class LogUnblockerTest
     private final Counters counters = new Counters();
     private final int subscriberSlot = slots.takeSubscriberSlot(7);
     private final LogReader reader =
-        new LogReader(log, subscriberSlot, cleaner.join(subscriberSlot, System.currentTimeMillis()), 1 << 20,
+        new LogReader(log, subscriberSlot, cleaner.join(subscriberSlot, 7, System.currentTimeMillis()), 1 << 20,
             counters, "test");
     private final List<Long> received = new ArrayList<>();
 
@@ -137,5 +138,19 @@ class LogUnblockerTest
 
         assertThat(unblocker.tryUnblock(tail)).isFalse();
         assertThat(log.longAcquire(LogDescriptor.PADDED_GAPS_OFFSET)).isZero();
+    }
+
+    @Test
+    void shouldPadItsOwnClaimWhenWritingAMessageFails()
+    {
+        final LogAppender live = appender(1);
+        final ByteBuffer tooShort = ByteBuffer.allocate(10);
+        assertThatThrownBy(() -> live.append(tooShort, null, 0, 100, 0, 0))
+            .isInstanceOf(IndexOutOfBoundsException.class);
+
+        send(live, 9, 100);
+
+        assertThat(poll()).isEqualTo(1);
+        assertThat(received).containsExactly(9L);
     }
 }
