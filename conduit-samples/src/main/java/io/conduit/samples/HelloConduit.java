@@ -9,7 +9,8 @@ import io.conduit.Publication;
 import io.conduit.Subscription;
 
 /**
- * The README's tour: say hello over TCP on loopback, then within the process. Only the endpoint URI changes.
+ * The README's tour: say hello over TCP on loopback, shared memory and within the process. Only the endpoint URI
+ * changes.
  */
 public final class HelloConduit
 {
@@ -25,6 +26,7 @@ public final class HelloConduit
         try (Conduit conduit = Conduit.launch())
         {
             System.out.println(exchange(conduit, "tcp://127.0.0.1:0")); // port 0: the subscription picks a free port
+            System.out.println(exchange(conduit, "shm:hello")); // a private log in /dev/shm/conduit-<user>
             System.out.println(exchange(conduit, "inproc:hello"));
         }
     }

@@ -22,12 +22,14 @@ class HelloConduitTest
     private static final Path README = Path.of("../README.md");
 
     @Test
-    void shouldSayHelloOverTcpAndInproc()
+    void shouldSayHelloOverTcpShmAndInproc()
     {
         try (Conduit conduit = Conduit.launch())
         {
             assertThat(HelloConduit.exchange(conduit, "tcp://127.0.0.1:0"))
                 .matches("tcp://127\\.0\\.0\\.1:[1-9][0-9]*: hello from session -?[0-9]+");
+            assertThat(HelloConduit.exchange(conduit, "shm:hello-test-" + ProcessHandle.current().pid()))
+                .matches("shm:hello-test-[0-9]+: hello from session -?[0-9]+");
             assertThat(HelloConduit.exchange(conduit, "inproc:hello-test"))
                 .matches("inproc:hello-test: hello from session -?[0-9]+");
         }
@@ -49,7 +51,7 @@ class HelloConduitTest
         }
 
         assertThat(captured.toString(StandardCharsets.UTF_8).lines())
-            .hasSize(2)
+            .hasSize(3)
             .allMatch(line -> line.contains(": hello from session "));
     }
 
