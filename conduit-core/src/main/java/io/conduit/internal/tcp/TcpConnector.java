@@ -53,8 +53,20 @@ final class TcpConnector
             {
                 failed(TcpConnection.rootMessage(f.cause()), false);
             }
+            else if (isConnectedToItself(future.channel()))
+            {
+                // Connecting to a free local port can pick that very port as our own and connect to ourselves
+                // (TCP simultaneous open), which then keeps the listener we wait for from binding it.
+                failed("connected to itself: address=" + future.channel().localAddress(), false);
+                future.channel().close();
+            }
         });
         channel.closeFuture().addListener(f -> reconnectLater());
+    }
+
+    private static boolean isConnectedToItself(final Channel channel)
+    {
+        return channel.localAddress() != null && channel.localAddress().equals(channel.remoteAddress());
     }
 
     /**

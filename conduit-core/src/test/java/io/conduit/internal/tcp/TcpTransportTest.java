@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import io.conduit.Conduit;
+import io.conduit.ConduitException;
 import io.conduit.Counter;
+import io.conduit.ErrorCode;
 import io.conduit.Publication;
 import io.conduit.Subscription;
 
@@ -114,16 +116,33 @@ class TcpTransportTest
     @Test
     void shouldKeepRetryingUntilSubscriberAppears()
     {
-        final Subscription probe = conduit.addSubscription("tcp://127.0.0.1:0", 5);
-        final String uri = probe.endpoint().address();
-        probe.close();
-        final Publication pub = conduit.addPublication(uri, 5);
-        assertThat(pub.offer(new byte[8])).isEqualTo(Publication.NOT_CONNECTED);
-        final Subscription sub = conduit.addSubscription(uri, 5);
-        awaitTrue(pub::isConnected);
-        pub.send(new byte[] {1, 2, 3}, Duration.ofSeconds(5));
+        Publication pub = null;
+        Subscription sub = null;
+        // A port freed by the probe may be taken by any socket on the machine before we bind it again: try another.
+        for (int attempt = 0; sub == null; attempt++)
+        {
+            final Subscription probe = conduit.addSubscription("tcp://127.0.0.1:0", 5);
+            final String uri = probe.endpoint().address();
+            probe.close();
+            pub = conduit.addPublication(uri, 5);
+            assertThat(pub.offer(new byte[8])).isEqualTo(Publication.NOT_CONNECTED);
+            try
+            {
+                sub = conduit.addSubscription(uri, 5);
+            }
+            catch (final ConduitException ex)
+            {
+                assertThat(ex.code()).isEqualTo(ErrorCode.ADDRESS_IN_USE);
+                assertThat(attempt).isLessThan(5);
+                pub.close();
+            }
+        }
+        final Publication publication = pub;
+        awaitTrue(publication::isConnected);
+        publication.send(new byte[] {1, 2, 3}, Duration.ofSeconds(5));
+        final Subscription subscription = sub;
         final int[] got = {0};
-        awaitTrue(() -> sub.poll((b, o, l, h) -> got[0] += l, 10) > 0);
+        awaitTrue(() -> subscription.poll((b, o, l, h) -> got[0] += l, 10) > 0);
         assertThat(got[0]).isEqualTo(3);
     }
 
