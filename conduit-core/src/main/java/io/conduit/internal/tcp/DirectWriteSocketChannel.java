@@ -13,11 +13,15 @@ import io.netty.channel.socket.nio.NioSocketChannel;
  * A Netty NIO socket channel that also lets a publishing thread write to the socket itself, so a message offered
  * to an idle connection leaves without waking the event loop. The JDK's {@link SocketChannel} makes this safe:
  * its writes are serialized, and a close racing a write never lets the write reach a reused descriptor. The
- * {@link OutboundBatcher} makes it ordered: it writes directly only when nothing is queued for the event loop.
+ * {@link OutboundBatcher} (and conduit-rpc's TCP connection) make it ordered: they write directly only when
+ * nothing is queued for the event loop.
  */
-final class DirectWriteSocketChannel extends NioSocketChannel
+public final class DirectWriteSocketChannel extends NioSocketChannel
 {
-    DirectWriteSocketChannel()
+    /**
+     * A client channel, for a bootstrap's channel factory.
+     */
+    public DirectWriteSocketChannel()
     {
     }
 
@@ -33,7 +37,7 @@ final class DirectWriteSocketChannel extends NioSocketChannel
      * @return the bytes written, possibly 0 when the socket buffer is full.
      * @throws IOException when the connection is broken.
      */
-    int writeDirect(final ByteBuffer source) throws IOException
+    public int writeDirect(final ByteBuffer source) throws IOException
     {
         return javaChannel().write(source);
     }
@@ -41,7 +45,7 @@ final class DirectWriteSocketChannel extends NioSocketChannel
     /**
      * A server channel whose accepted connections are {@link DirectWriteSocketChannel}s.
      */
-    static final class Server extends NioServerSocketChannel
+    public static final class Server extends NioServerSocketChannel
     {
         @Override
         protected int doReadMessages(final List<Object> buf) throws Exception

@@ -13,6 +13,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.ssl.SslHandler;
 
+import io.conduit.internal.tcp.DirectWriteSocketChannel;
+
 /**
  * An RPC connection over one Netty channel, with write batching: any thread appends frames under a lock into the
  * pending buffer, and the first append after a flush schedules one flush on the event loop, which writes

@@ -36,6 +36,7 @@ import io.conduit.ConduitException;
 import io.conduit.Counter;
 import io.conduit.Endpoint;
 import io.conduit.ErrorCode;
+import io.conduit.internal.tcp.DirectWriteSocketChannel;
 import io.conduit.internal.tcp.TlsContexts;
 
 /**
