@@ -48,14 +48,6 @@ public final class LogCleaner
     }
 
     /**
-     * @return the token this process holds the clean lock with.
-     */
-    static long processToken()
-    {
-        return PROCESS_TOKEN;
-    }
-
-    /**
      * Try to make space for a claim without waiting: when no other thread is cleaning, evict dead subscribers,
      * then zero what every live subscriber has read, at least up to {@code requiredLimit} when possible.
      *

@@ -69,14 +69,6 @@ public final class LogReader
     }
 
     /**
-     * @return the next position to read.
-     */
-    public long position()
-    {
-        return position;
-    }
-
-    /**
      * @return true while other processes count this subscriber as live.
      */
     public boolean isActive()
