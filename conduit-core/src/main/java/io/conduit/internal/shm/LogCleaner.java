@@ -203,6 +203,29 @@ public final class LogCleaner
     }
 
     /**
+     * Stop a subscriber holding publishers back while it keeps its slot, as if evicted: its next poll rejoins at
+     * the tail.
+     *
+     * @param slot  offset of the subscriber's slot.
+     * @param owner token the slot was taken with.
+     */
+    public void stepAside(final int slot, final long owner)
+    {
+        lock();
+        try
+        {
+            if (log.longAcquire(slot + SLOT_OWNER_OFFSET) == owner)
+            {
+                evict(slot);
+            }
+        }
+        finally
+        {
+            log.unlockClean(PROCESS_TOKEN);
+        }
+    }
+
+    /**
      * Stop a subscriber holding publishers back; its slot becomes free.
      *
      * @param slot  offset of the subscriber's slot.

@@ -3,6 +3,7 @@ package io.conduit.internal.shm;
 import io.conduit.ConduitException;
 import io.conduit.Counter;
 import io.conduit.Endpoint;
+import io.conduit.ErrorCode;
 import io.conduit.IdleStrategy;
 import io.conduit.MessageHandler;
 import io.conduit.internal.AbstractSubscription;
@@ -114,9 +115,12 @@ final class ShmSubscription extends AbstractSubscription
         }
         catch (final ConduitException ex)
         {
-            // A frame no publisher could have written: stop holding publishers back, report it once, and carry on
-            // from the tail at the next poll.
-            log.cleaner().leave(slot, owner);
+            if (ex.code() == ErrorCode.INVALID_LOG)
+            {
+                // A frame no publisher could have written: stop holding publishers back, report it once, and
+                // carry on from the tail at the next poll.
+                log.cleaner().stepAside(slot, owner);
+            }
             throw ex;
         }
     }

@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,11 +19,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.conduit.Conduit;
+import io.conduit.ConduitException;
 import io.conduit.Counter;
+import io.conduit.ErrorCode;
 import io.conduit.Publication;
 import io.conduit.Subscription;
+import io.conduit.internal.FrameDescriptor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ShmTransportTest
@@ -276,6 +282,43 @@ class ShmTransportTest
             assertThat(next).containsOnly(perThread);
             publication.close();
             assertThat(publication.offer(new byte[8])).isEqualTo(Publication.CLOSED);
+        }
+    }
+
+    @Test
+    void shouldReportACorruptFrameOnceAndCarryOnFromTheTail() throws IOException
+    {
+        try (Conduit conduit = launch();
+            Subscription subscription = conduit.addSubscription("shm:corrupt", 1);
+            Publication publication = conduit.addPublication("shm:corrupt", 1))
+        {
+            assertThat(publication.offer(new byte[8])).isPositive();
+            // Another process scribbles an unknown frame type over the committed frame.
+            try (FileChannel channel = FileChannel.open(directory.resolve("shm/corrupt-1.log"),
+                StandardOpenOption.WRITE))
+            {
+                channel.write(ByteBuffer.wrap(new byte[] {99, 0}),
+                    LogDescriptor.dataOffset() + FrameDescriptor.TYPE_OFFSET);
+            }
+            assertThatThrownBy(() -> subscription.poll((b, o, l, h) -> { }, 10))
+                .isInstanceOfSatisfying(ConduitException.class,
+                    ex -> assertThat(ex.code()).isEqualTo(ErrorCode.INVALID_LOG))
+                .hasMessageContaining("corrupt frame in shared-memory log");
+
+            // It stepped aside, so publishers are not held back; its next poll rejoins at the tail.
+            assertThat(publication.isConnected()).isFalse();
+            assertThat(subscription.poll((b, o, l, h) -> { }, 10)).isZero();
+            assertThat(publication.offer(new byte[] {1, 2, 3})).isPositive();
+            final List<byte[]> received = new ArrayList<>();
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (received.isEmpty())
+            {
+                drain(subscription, received);
+                assertThat(System.nanoTime() - deadlineNs).isNegative();
+            }
+            assertThat(received.get(0)).containsExactly(1, 2, 3);
+            assertThat(subscription.counters().get(Counter.EVICTIONS)).isEqualTo(1);
+            assertThat(subscription.counters().get(Counter.PROTOCOL_ERRORS)).isEqualTo(1);
         }
     }
 }
