@@ -100,8 +100,7 @@ public final class LogFiles
     {
         synchronized (PROCESS_LOCK)
         {
-            try (FileChannel channel = FileChannel.open(directory.resolve(LOCK_FILE),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try (FileChannel channel = openLockFile();
                 FileLock ignored = channel.lock())
             {
                 return action.call();
@@ -116,6 +115,15 @@ public final class LogFiles
                     "shared-memory directory failed: directory=" + directory + ", error=" + ex, ex);
             }
         }
+    }
+
+    private FileChannel openLockFile() throws IOException
+    {
+        final Path lockFile = directory.resolve(LOCK_FILE);
+        final Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        return isPosix(lockFile) ?
+            FileChannel.open(lockFile, options, PosixFilePermissions.asFileAttribute(PRIVATE_FILE)) :
+            FileChannel.open(lockFile, options);
     }
 
     /**

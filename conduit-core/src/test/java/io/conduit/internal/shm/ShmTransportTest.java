@@ -191,6 +191,8 @@ class ShmTransportTest
             final Path log = shm.resolve("private-3.log");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(shm))).isEqualTo("rwx------");
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(log))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(shm.resolve(".lock"))))
+                .isEqualTo("rw-------");
             publication.close();
             assertThat(log).exists();
             subscription.close();
