@@ -37,6 +37,8 @@ final class OutboundBatcher
     private static final long DIRECT_WRITE_GAP_NS = 5_000;
     /** A batch this large is worth a write from the offering thread even under load. */
     private static final int DIRECT_WRITE_BATCH_BYTES = 64 * 1024;
+    /** Room kept for heartbeats and other control frames between a fan-out check and its append. */
+    private static final int CONTROL_RESERVE_BYTES = 256;
     private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(FrameDescriptor.FRAME_ALIGNMENT);
 
     private final Channel channel;
@@ -96,7 +98,8 @@ final class OutboundBatcher
         final byte[] srcArray,
         final int offset,
         final int length,
-        final int maxPayload)
+        final int maxPayload,
+        final boolean approved)
     {
         final boolean schedule;
         final long framedLength = framedLength(length, maxPayload);
@@ -106,7 +109,7 @@ final class OutboundBatcher
             {
                 return Publication.NOT_CONNECTED;
             }
-            final ByteBuffer buffer = reserve(framedLength);
+            final ByteBuffer buffer = reserve(framedLength, approved);
             if (buffer == null)
             {
                 return Publication.BACK_PRESSURED;
@@ -170,6 +173,9 @@ final class OutboundBatcher
     }
 
     /**
+     * A fan-out publication checks every connection with this, then appends with {@code approved}, so that the
+     * message goes to all or none: room for it stays, whatever heartbeats the event loop appends meanwhile.
+     *
      * @return true when a message of this length would be appended now rather than back-pressured.
      */
     synchronized boolean canAppend(final int length, final int maxPayload)
@@ -179,7 +185,9 @@ final class OutboundBatcher
             return false;
         }
         final long framedLength = framedLength(length, maxPayload);
-        return framedLength <= filling.buffer.remaining() || (framedLength > batchCapacity && isEmpty());
+        // Leave room for the control frames the event loop may append before the message does.
+        return framedLength + CONTROL_RESERVE_BYTES <= filling.buffer.remaining() ||
+            (framedLength > batchCapacity && isEmpty());
     }
 
     /**
@@ -251,9 +259,10 @@ final class OutboundBatcher
     /**
      * @return the buffer to write a message of this framed length to, or null to back-pressure.
      */
-    private ByteBuffer reserve(final long framedLength)
+    private ByteBuffer reserve(final long framedLength, final boolean approved)
     {
-        if (oversized != null || !channel.isWritable())
+        // An append approved by canAppend goes ahead even if Netty's soft high-water mark was crossed since.
+        if (oversized != null || (!approved && !channel.isWritable()))
         {
             return null;
         }

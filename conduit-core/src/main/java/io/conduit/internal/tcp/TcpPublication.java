@@ -82,7 +82,7 @@ final class TcpPublication extends AbstractPublication
         }
         final long timestampNs = timestamps ? System.nanoTime() : 0;
         final long appended = targets.length == 1 ?
-            append(targets[0], srcBuffer, srcArray, offset, length, timestampNs) :
+            append(targets[0], srcBuffer, srcArray, offset, length, timestampNs, false) :
             appendToAll(targets, srcBuffer, srcArray, offset, length, timestampNs);
         if (appended > 0)
         {
@@ -99,15 +99,17 @@ final class TcpPublication extends AbstractPublication
         final byte[] srcArray,
         final int offset,
         final int length,
-        final long timestampNs)
+        final long timestampNs,
+        final boolean approved)
     {
         return connection.batcher().appendMessage(
-            streamId, sessionId, sequence, timestampNs, srcBuffer, srcArray, offset, length, maxPayload);
+            streamId, sessionId, sequence, timestampNs, srcBuffer, srcArray, offset, length, maxPayload, approved);
     }
 
     /**
-     * Fan-out: the message goes to every subscriber or to none, so the slowest back-pressures all. A connection
-     * that refuses it after the check (it closed, or a heartbeat took the last room) misses it, counted as lost.
+     * Fan-out: the message goes to every subscriber or to none, so the slowest back-pressures all. The check keeps
+     * room for control frames and the append ignores a high-water mark crossed since, so only a connection that
+     * closed in between (or another publication sharing it) can refuse the message; it misses it, counted as lost.
      */
     private long appendToAll(
         final TcpConnection[] targets,
@@ -127,7 +129,7 @@ final class TcpPublication extends AbstractPublication
         long appended = NOT_CONNECTED;
         for (final TcpConnection connection : targets)
         {
-            final long result = append(connection, srcBuffer, srcArray, offset, length, timestampNs);
+            final long result = append(connection, srcBuffer, srcArray, offset, length, timestampNs, true);
             if (result > 0)
             {
                 appended = result;
