@@ -22,8 +22,6 @@ final class PacedEchoCalls
     /** Bound on calls in flight; a caller that reaches it waits, and the wait shows in latency. */
     static final int MAX_IN_FLIGHT = 1024;
     private static final long HIGHEST_LATENCY_NS = TimeUnit.MINUTES.toNanos(1);
-    private static final long PARK_THRESHOLD_NS = 250_000;
-    private static final long PARK_MARGIN_NS = 200_000;
     private static final long DRAIN_CHECK_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final EchoService echo;
@@ -88,7 +86,7 @@ final class PacedEchoCalls
         for (long sequence = 0; sequence < count; sequence++)
         {
             final long scheduledNs = startNs + (long)(sequence * intervalNs);
-            awaitTime(scheduledNs);
+            Pacer.awaitTime(scheduledNs);
             while (sequence - finished.get() >= MAX_IN_FLIGHT)
             {
                 Thread.yield();
@@ -145,21 +143,5 @@ final class PacedEchoCalls
             ok.incrementAndGet();
         }
         finished.incrementAndGet();
-    }
-
-    private static void awaitTime(final long deadlineNs)
-    {
-        long remainingNs;
-        while ((remainingNs = deadlineNs - System.nanoTime()) > 0)
-        {
-            if (remainingNs > PARK_THRESHOLD_NS)
-            {
-                LockSupport.parkNanos(remainingNs - PARK_MARGIN_NS);
-            }
-            else
-            {
-                Thread.yield();
-            }
-        }
     }
 }

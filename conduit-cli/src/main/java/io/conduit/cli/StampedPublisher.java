@@ -16,14 +16,10 @@ import io.conduit.Publications;
  * <p>
  * At a fixed rate, message {@code n} is due at {@code start + n / rate} and is stamped with that scheduled time
  * rather than the time it actually left, so a stall delays every message behind it in the measured latency
- * (coordinated-omission correction). The pacer parks while more than {@value #PARK_THRESHOLD_NS} ns remain, since a
- * park can overshoot by 100 us and more on a VM, and yields for the rest: sends go out on time at the cost of a
- * busy thread at high rates, which still lets other threads on its CPU run. Not thread-safe.
+ * (coordinated-omission correction). {@link Pacer} waits for each send time. Not thread-safe.
  */
 final class StampedPublisher
 {
-    private static final long PARK_THRESHOLD_NS = 250_000;
-    private static final long PARK_MARGIN_NS = 200_000;
     private static final long CONNECT_POLL_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final Publication publication;
@@ -91,7 +87,7 @@ final class StampedPublisher
             if (ratePerSecond > 0)
             {
                 sendTimeNs = startNs + (long)(sequence * intervalNs);
-                awaitTime(sendTimeNs);
+                Pacer.awaitTime(sendTimeNs);
             }
             else
             {
@@ -136,21 +132,5 @@ final class StampedPublisher
             sequence++;
         }
         return new PublishReport(sequence, sequence * sizeBytes, backPressured, lastAcceptedNs - startNs, failure);
-    }
-
-    private static void awaitTime(final long deadlineNs)
-    {
-        long remainingNs;
-        while ((remainingNs = deadlineNs - System.nanoTime()) > 0)
-        {
-            if (remainingNs > PARK_THRESHOLD_NS)
-            {
-                LockSupport.parkNanos(remainingNs - PARK_MARGIN_NS);
-            }
-            else
-            {
-                Thread.yield();
-            }
-        }
     }
 }

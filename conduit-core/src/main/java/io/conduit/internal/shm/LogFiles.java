@@ -146,24 +146,36 @@ public final class LogFiles
             if (isInUse(path))
             {
                 final MappedLog existing = map(path);
-                if (existing.buffer().streamId() != streamId)
-                {
-                    // shm:x- stream 1 and shm:x stream -1 share a file name.
-                    throw new ConduitException(ErrorCode.INVALID_LOG, "log belongs to another stream: file=" + path +
-                        ", streamId=" + existing.buffer().streamId() + ", requested=" + streamId);
-                }
-                final int capacity = existing.buffer().capacity();
-                if (requestedCapacity != 0 && requestedCapacity != capacity)
-                {
-                    throw new ConduitException(ErrorCode.INVALID_LOG, "log exists with another capacity: file=" +
-                        path + ", capacity=" + capacity + ", requested=" + requestedCapacity);
-                }
+                requireCompatible(existing, streamId, requestedCapacity);
                 return existing;
             }
             Files.delete(path);
         }
         create(path, requestedCapacity == 0 ? defaultCapacity : requestedCapacity, streamId);
         return map(path);
+    }
+
+    /**
+     * Check that a log in use is the one asked for.
+     *
+     * @param log               mapped.
+     * @param streamId          asked for: {@code shm:x-} stream 1 and {@code shm:x} stream -1 share a file name.
+     * @param requestedCapacity asked for, or 0 for any.
+     * @throws ConduitException naming the file and the difference.
+     */
+    static void requireCompatible(final MappedLog log, final int streamId, final int requestedCapacity)
+    {
+        final LogBuffer buffer = log.buffer();
+        if (buffer.streamId() != streamId)
+        {
+            throw new ConduitException(ErrorCode.INVALID_LOG, "log belongs to another stream: file=" + log.path() +
+                ", streamId=" + buffer.streamId() + ", requested=" + streamId);
+        }
+        if (requestedCapacity != 0 && requestedCapacity != buffer.capacity())
+        {
+            throw new ConduitException(ErrorCode.INVALID_LOG, "log exists with another capacity: file=" +
+                log.path() + ", capacity=" + buffer.capacity() + ", requested=" + requestedCapacity);
+        }
     }
 
     /**

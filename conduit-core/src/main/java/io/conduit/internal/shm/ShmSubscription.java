@@ -8,10 +8,7 @@ import io.conduit.IdleStrategy;
 import io.conduit.MessageHandler;
 import io.conduit.internal.AbstractSubscription;
 
-import static io.conduit.internal.shm.LogDescriptor.PUBLISHER_SLOTS;
 import static io.conduit.internal.shm.LogDescriptor.SLOT_POSITION_OFFSET;
-import static io.conduit.internal.shm.LogDescriptor.SLOT_STATE_OFFSET;
-import static io.conduit.internal.shm.LogDescriptor.STATE_ACTIVE;
 
 /**
  * A subscription reading a shared-memory log from its own position. It holds publishers back until it has read,
@@ -80,22 +77,7 @@ final class ShmSubscription extends AbstractSubscription
     @Override
     public boolean isConnected()
     {
-        if (isClosed())
-        {
-            return false;
-        }
-        final LogBuffer buffer = log.buffer();
-        final long nowMs = System.currentTimeMillis();
-        for (int i = 0; i < PUBLISHER_SLOTS; i++)
-        {
-            final int publisher = LogDescriptor.publisherSlotOffset(i);
-            if (buffer.longAcquire(publisher + SLOT_STATE_OFFSET) == STATE_ACTIVE &&
-                log.slots().isHeartbeatFresh(publisher, nowMs))
-            {
-                return true;
-            }
-        }
-        return false;
+        return !isClosed() && log.slots().hasResponsivePublisher(System.currentTimeMillis());
     }
 
     @Override

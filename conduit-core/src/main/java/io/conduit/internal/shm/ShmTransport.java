@@ -155,15 +155,9 @@ public final class ShmTransport implements Transport
                 log = files.open(endpoint.name(), streamId, capacity, context.shmCapacity());
                 logs.put(path, log);
             }
-            else if (log.buffer().streamId() != streamId)
+            else
             {
-                throw new ConduitException(ErrorCode.INVALID_LOG, "log belongs to another stream: file=" + path +
-                    ", streamId=" + log.buffer().streamId() + ", requested=" + streamId);
-            }
-            else if (capacity != 0 && capacity != log.buffer().capacity())
-            {
-                throw new ConduitException(ErrorCode.INVALID_LOG, "log exists with another capacity: file=" + path +
-                    ", capacity=" + log.buffer().capacity() + ", requested=" + capacity);
+                LogFiles.requireCompatible(log, streamId, capacity);
             }
             log.addUser();
             return log;

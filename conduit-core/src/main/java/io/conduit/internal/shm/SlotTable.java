@@ -121,7 +121,7 @@ final class SlotTable
      * @param nowMs epoch time now.
      * @return true while its owner's heartbeat is within the liveness timeout.
      */
-    boolean isHeartbeatFresh(final int slot, final long nowMs)
+    private boolean isHeartbeatFresh(final int slot, final long nowMs)
     {
         return nowMs - log.longAcquire(slot + SLOT_HEARTBEAT_OFFSET) <= livenessTimeoutMs;
     }
@@ -132,10 +132,24 @@ final class SlotTable
      */
     boolean hasResponsiveSubscriber(final long nowMs)
     {
-        final long slotsUsed = log.longAcquire(LogDescriptor.SUBSCRIBER_SLOTS_USED_OFFSET);
-        for (int i = 0; i < slotsUsed; i++)
+        return hasResponsive(LogDescriptor.subscriberSlotOffset(0),
+            log.longAcquire(LogDescriptor.SUBSCRIBER_SLOTS_USED_OFFSET), nowMs);
+    }
+
+    /**
+     * @param nowMs epoch time now.
+     * @return true when some active publisher's heartbeat is within the liveness timeout.
+     */
+    boolean hasResponsivePublisher(final long nowMs)
+    {
+        return hasResponsive(LogDescriptor.publisherSlotOffset(0), PUBLISHER_SLOTS, nowMs);
+    }
+
+    private boolean hasResponsive(final int firstSlot, final long slots, final long nowMs)
+    {
+        for (int i = 0; i < slots; i++)
         {
-            final int slot = LogDescriptor.subscriberSlotOffset(i);
+            final int slot = firstSlot + i * LogDescriptor.SLOT_LENGTH;
             if (log.longAcquire(slot + SLOT_STATE_OFFSET) == STATE_ACTIVE && isHeartbeatFresh(slot, nowMs))
             {
                 return true;
