@@ -21,7 +21,11 @@ import static io.conduit.internal.FrameDescriptor.UNFRAGMENTED;
  */
 public class RingSubscription extends AbstractSubscription implements ManyToOneRingBuffer.FrameHandler
 {
-    private static final int SPINS_BEFORE_PARKING = 100;
+    /**
+     * Polls before a blocking poll parks. Spinning pays only when another CPU is writing meanwhile: in a process
+     * confined to one CPU it would only take time from the thread that delivers the frames.
+     */
+    private static final int SPINS_BEFORE_PARKING = Runtime.getRuntime().availableProcessors() > 1 ? 100 : 0;
 
     private final ManyToOneRingBuffer ring;
     private final MessageAssembler assembler;
@@ -115,7 +119,9 @@ public class RingSubscription extends AbstractSubscription implements ManyToOneR
         try
         {
             final int frames = ring.read(this, messageLimit);
-            if (frames > 0 && !spaceWaiters.isEmpty())
+            // Writers waiting for room resume once the ring is half empty, not at the first free byte: a writer
+            // resumed for every frame read would pause again at once, a hand-off per frame.
+            if (frames > 0 && !spaceWaiters.isEmpty() && ring.size() <= ring.capacity() / 2)
             {
                 Runnable waiter;
                 while ((waiter = spaceWaiters.poll()) != null)

@@ -27,16 +27,17 @@ import static io.conduit.internal.FrameDescriptor.alignedLength;
  * buffers, the high-water mark, and one message too large for a batch (accepted only when nothing else waits).
  * <p>
  * Where the channel allows it ({@link DirectWriteSocketChannel}), the offering thread writes to the socket itself
- * when nothing is queued behind the batch: for an offer to an idle connection, so a sparse stream never waits
- * for the event loop to wake, and for a batch that has grown large, so a fast stream is written by the thread
- * that produces it, without a hand-off or a copy.
+ * when the connection is idle, so a sparse stream never waits for the event loop to wake. A busy stream is
+ * written by the event loop only: it writes when the socket has room (Netty waits for writability after a
+ * partial write), so writes stay large. Writing a busy stream from the offering thread as well was measured to
+ * hit a socket the event loop had just filled, a few kilobytes per write, and to halve throughput.
  */
 final class OutboundBatcher
 {
     /** Offers closer together than this are batched for the event loop rather than written directly. */
     private static final long DIRECT_WRITE_GAP_NS = 5_000;
-    /** A batch this large is worth a write from the offering thread even under load. */
-    private static final int DIRECT_WRITE_BATCH_BYTES = 64 * 1024;
+    /** After a refused offer the stream is busy, not idle, for this long: it waits for the peer, not for data. */
+    private static final long BUSY_AFTER_REFUSAL_NS = 1_000_000;
     /** Room kept for heartbeats and other control frames between a fan-out check and its append. */
     private static final int CONTROL_RESERVE_BYTES = 256;
     private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(FrameDescriptor.FRAME_ALIGNMENT);
@@ -51,6 +52,8 @@ final class OutboundBatcher
     private int flushedTo;
     private long handOffBytes;
     private long lastAppendNs;
+    private long lastRefusalNs;
+    private int appendsSinceEmpty;
     private boolean flushScheduled;
     private boolean closed;
 
@@ -112,10 +115,12 @@ final class OutboundBatcher
             final ByteBuffer buffer = reserve(framedLength, approved);
             if (buffer == null)
             {
+                // The next offers retry after waiting; their gap is back-pressure, not a sparse stream.
+                lastRefusalNs = System.nanoTime();
                 return Publication.BACK_PRESSURED;
             }
             final boolean idle = isIdle();
-            final int waitingBefore = filling.buffer.position() - flushedTo;
+            appendsSinceEmpty++;
             int written = 0;
             do
             {
@@ -129,8 +134,7 @@ final class OutboundBatcher
                 written += chunk;
             }
             while (written < length);
-            final boolean direct = idle || isLargeBatchOwnedByOfferer(waitingBefore + framedLength);
-            schedule = !(direct && writeDirect()) && scheduleFlush();
+            schedule = !(idle && writeDirect()) && scheduleFlush();
         }
         if (schedule)
         {
@@ -287,6 +291,10 @@ final class OutboundBatcher
      * A connection with nothing waiting whose last offer was a while ago is idle: writing the next message
      * straight from the offering thread saves waking the event loop, the largest cost on a sparse stream. Under
      * load, offers batch up for the event loop instead, so one write carries many messages.
+     * <p>
+     * A stream is sparse when the batch went out carrying only the one message the previous empty-batch offer
+     * put there; a busy stream's batches carry many, and a pause in it (the offering thread descheduled, or
+     * waiting out back-pressure) does not make its next message a write of its own.
      */
     private boolean isIdle()
     {
@@ -298,21 +306,14 @@ final class OutboundBatcher
         {
             return false;
         }
+        final boolean sparse = appendsSinceEmpty <= 1;
+        appendsSinceEmpty = 0;
         // Only an append to an empty batch reads the clock: under load the batch is rarely empty.
         final long nowNs = System.nanoTime();
-        final boolean idle = nowNs - lastAppendNs > DIRECT_WRITE_GAP_NS;
+        final boolean idle = sparse && nowNs - lastAppendNs > DIRECT_WRITE_GAP_NS &&
+            nowNs - lastRefusalNs > BUSY_AFTER_REFUSAL_NS;
         lastAppendNs = nowNs;
         return idle;
-    }
-
-    /**
-     * @return true when the batch has grown large enough to write from the offering thread, and nothing written
-     * earlier is still with the event loop.
-     */
-    private boolean isLargeBatchOwnedByOfferer(final long waitingBytes)
-    {
-        return directChannel != null && waitingBytes >= DIRECT_WRITE_BATCH_BYTES && handOffBytes == 0 &&
-            oversized == null && outboundBytes() == 0;
     }
 
     /**

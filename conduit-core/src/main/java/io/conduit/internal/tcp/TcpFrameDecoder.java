@@ -64,6 +64,8 @@ public final class TcpFrameDecoder extends ChannelInboundHandlerAdapter
     private boolean paused;
     private boolean failed;
     private boolean inactivePending;
+    private boolean inReadLoop;
+    private boolean framesHandled;
 
     /**
      * @param sink           to hand frames to.
@@ -90,6 +92,7 @@ public final class TcpFrameDecoder extends ChannelInboundHandlerAdapter
             return;
         }
         final ByteBuf in = (ByteBuf)msg;
+        inReadLoop = true;
         if (failed)
         {
             in.release();
@@ -97,6 +100,27 @@ public final class TcpFrameDecoder extends ChannelInboundHandlerAdapter
         }
         cumulation = cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
         decode();
+    }
+
+    /**
+     * The end of one read loop, which may have read several times: the sink hears of all its frames at once, so
+     * a poller blocked on them is woken once per loop rather than once per read.
+     */
+    @Override
+    public void channelReadComplete(final ChannelHandlerContext ctx)
+    {
+        inReadLoop = false;
+        notifyFramesHandled();
+        ctx.fireChannelReadComplete();
+    }
+
+    private void notifyFramesHandled()
+    {
+        if (framesHandled)
+        {
+            framesHandled = false;
+            sink.onFramesHandled();
+        }
     }
 
     /**
@@ -184,7 +208,12 @@ public final class TcpFrameDecoder extends ChannelInboundHandlerAdapter
         }
         if (in.readerIndex() != startIndex || paused)
         {
-            sink.onFramesHandled();
+            // Told once per read loop, in channelReadComplete, or at once when decoding did not start from a read.
+            framesHandled = true;
+            if (!inReadLoop)
+            {
+                notifyFramesHandled();
+            }
         }
         if (!in.isReadable())
         {
@@ -226,6 +255,8 @@ public final class TcpFrameDecoder extends ChannelInboundHandlerAdapter
 
     private void finishInput()
     {
+        inReadLoop = false;
+        notifyFramesHandled();
         if (!failed && cumulation != null && cumulation.isReadable())
         {
             fail(ErrorCode.MALFORMED_FRAME, "connection closed inside a frame: bufferedBytes=" +

@@ -40,6 +40,8 @@ final class TcpListener
     private final Mode mode;
     private final boolean tls;
     private final Map<Integer, RingSubscription[]> subscriptions = new HashMap<>();
+    /** Bumped whenever {@link #subscriptions} changes, so connections re-read it only then, not per frame. */
+    private volatile int subscriptionsVersion;
     private final Map<Integer, Set<TcpConnection>> connections = new HashMap<>();
     private final Map<Integer, Set<TcpPublication>> publications = new HashMap<>();
     /** Next expected sequence of sessions whose connection broke, so a reconnect's gap is counted as lost. */
@@ -99,6 +101,7 @@ final class TcpListener
         final RingSubscription[] grown = Arrays.copyOf(old, old.length + 1);
         grown[old.length] = subscription;
         subscriptions.put(subscription.streamId(), grown);
+        subscriptionsVersion++;
         subscription.publicationConnected(connections.getOrDefault(subscription.streamId(), Set.of()).size());
     }
 
@@ -122,6 +125,7 @@ final class TcpListener
         {
             subscriptions.put(subscription.streamId(), shrunk);
         }
+        subscriptionsVersion++;
         return --parties == 0;
     }
 
@@ -183,6 +187,8 @@ final class TcpListener
         private int sessionId;
         private boolean registered;
         private RingSubscription[] pending;
+        private RingSubscription[] targets = NO_SUBSCRIPTIONS;
+        private int targetsVersion = -1;
         private long expectedSequence = -1;
 
         @Override
@@ -236,7 +242,7 @@ final class TcpListener
             }
             if (pending == null)
             {
-                pending = subscriptionsOf(streamId);
+                pending = targets();
                 countGap(buffer, index, type);
             }
             if (delivery.deliver(pending, buffer, index, frameLength, connection.resumeFromAnyThread()))
@@ -245,6 +251,21 @@ final class TcpListener
                 return true;
             }
             return false;
+        }
+
+        /**
+         * @return the stream's subscriptions, looked up again only after they changed.
+         */
+        private RingSubscription[] targets()
+        {
+            // The version is read first: a change after it is seen at the next frame.
+            final int version = subscriptionsVersion;
+            if (version != targetsVersion)
+            {
+                targets = subscriptionsOf(streamId);
+                targetsVersion = version;
+            }
+            return targets;
         }
 
         @Override
