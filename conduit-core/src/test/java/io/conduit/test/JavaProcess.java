@@ -4,6 +4,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A main class running in a separate JVM with the current test classpath. Captures its stdout and stderr lines
@@ -296,11 +300,66 @@ public final class JavaProcess implements AutoCloseable
     }
 
     /**
-     * Freeze the process with SIGSTOP: it keeps its sockets open but stops sending, like a hung peer.
+     * Freeze the process with SIGSTOP: it keeps its sockets open but stops sending, like a hung peer. Returns once
+     * every thread of it has stopped (on Linux): the signal is delivered asynchronously, and a process still
+     * running for a moment after {@code kill} returns would make what a test counts from then on wrong.
      */
     public void suspend()
     {
         signal("STOP");
+        awaitAllThreadsStopped();
+    }
+
+    private void awaitAllThreadsStopped()
+    {
+        final Path tasks = Path.of("/proc", Long.toString(pid()), "task");
+        if (!Files.isDirectory(tasks))
+        {
+            return;
+        }
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!allStopped(tasks))
+        {
+            if (System.nanoTime() - deadlineNs >= 0)
+            {
+                throw new AssertionError("process did not stop within 10 s of SIGSTOP: name=" + name + ", pid=" + pid());
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private static boolean allStopped(final Path tasks)
+    {
+        try (Stream<Path> threads = Files.list(tasks))
+        {
+            return threads.allMatch(JavaProcess::isStopped);
+        }
+        catch (final IOException | UncheckedIOException ex)
+        {
+            return false;
+        }
+    }
+
+    /**
+     * @return true when the thread's state in its {@code stat} file (the field after the parenthesised name) is
+     * stopped, or the thread is gone.
+     */
+    private static boolean isStopped(final Path task)
+    {
+        try
+        {
+            final String stat = Files.readString(task.resolve("stat"));
+            final char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state == 'T' || state == 't';
+        }
+        catch (final NoSuchFileException ex)
+        {
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
     }
 
     /**
