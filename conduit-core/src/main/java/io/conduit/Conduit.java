@@ -13,6 +13,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 
 import io.conduit.internal.AbstractSubscription;
+import io.conduit.internal.RingSubscription;
 import io.conduit.internal.SubscriptionAgent;
 import io.conduit.internal.Transport;
 import io.conduit.internal.inproc.InprocTransport;
@@ -91,14 +92,37 @@ public final class Conduit implements AutoCloseable
     public Subscription addSubscription(final String uri, final int streamId)
     {
         final Endpoint endpoint = Endpoint.parse(uri);
+        if (isInlineDelivery(endpoint))
+        {
+            throw new IllegalArgumentException("delivery=inline calls a handler on the transport's thread and has " +
+                "nothing to poll: use addSubscription(uri, streamId, handler), uri=" + uri);
+        }
         return track(transport(endpoint).addSubscription(endpoint, streamId));
+    }
+
+    /**
+     * @return true for {@code ?delivery=inline}, false for {@code ?delivery=agent} or none.
+     * @throws IllegalArgumentException for any other value.
+     */
+    private static boolean isInlineDelivery(final Endpoint endpoint)
+    {
+        final String delivery = endpoint.option("delivery", "agent");
+        if (!"agent".equals(delivery) && !"inline".equals(delivery))
+        {
+            throw new IllegalArgumentException("unknown delivery: delivery=" + delivery +
+                " (known: agent, inline), uri=" + endpoint);
+        }
+        return "inline".equals(delivery);
     }
 
     /**
      * Subscribe with a handler called on a Conduit agent thread. Handlers of one Conduit share that thread: keep
      * them quick. An exception from a handler is counted and logged, and the message is not delivered again.
      * Subscriptions whose URI names an idle strategy ({@code shm:orders?idle=busy-spin}) share a thread per
-     * strategy; the others share one that idles as the context says.
+     * strategy; the others share one that idles as the context says. A TCP subscription with
+     * {@code ?delivery=inline} calls the handler on the transport's I/O thread as each batch of messages is read,
+     * with no hand-off to another thread: the lowest latency, for handlers that never block (like a Netty
+     * handler, or gRPC's direct executor).
      *
      * @param uri      endpoint to receive from.
      * @param streamId stream within the endpoint.
@@ -107,6 +131,13 @@ public final class Conduit implements AutoCloseable
      */
     public Subscription addSubscription(final String uri, final int streamId, final MessageHandler handler)
     {
+        final Endpoint endpoint = Endpoint.parse(uri);
+        if (isInlineDelivery(endpoint))
+        {
+            final Subscription subscription = track(transport(endpoint).addSubscription(endpoint, streamId));
+            ((RingSubscription)subscription).deliverInline(handler);
+            return subscription;
+        }
         final Subscription subscription = addSubscription(uri, streamId);
         final String idle = subscription.endpoint().option("idle", null);
         synchronized (this)

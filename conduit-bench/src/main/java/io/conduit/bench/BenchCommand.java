@@ -130,8 +130,9 @@ public final class BenchCommand implements Callable<Integer>
             "(default: split for shared memory and throughput, same for TCP latency).")
     private String pinName;
 
-    @Option(names = "--idle", paramLabel = "block|busy-spin|yield|backoff",
-        description = "How Conduit's poll loops wait: block (sleep until woken by the transport) or an idle " +
+    @Option(names = "--idle", paramLabel = "block|inline|busy-spin|yield|backoff",
+        description = "How Conduit's poll loops wait: block (sleep until woken by the transport), inline (TCP " +
+            "latency only: no poll loop, handlers run on the I/O thread, ?delivery=inline) or an idle " +
             "strategy; the pacer yields (default: busy-spin for shared memory, yield for TCP latency, block " +
             "for TCP throughput).")
     private String idle;
@@ -264,6 +265,11 @@ public final class BenchCommand implements Callable<Integer>
             idle = scenario.defaultIdle();
         }
         parse(() -> Waiting.idleStrategy(idle));
+        if (Waiting.isInline(idle) && scenario != Scenario.TCP_PINGPONG)
+        {
+            throw usage("--idle inline runs Conduit's TCP handlers on the I/O thread, for tcp-pingpong only: " +
+                "scenario=" + scenario.cliName());
+        }
         if (SideLauncher.splitFlags(jvmFlags).stream().anyMatch(flag -> !flag.startsWith("-")))
         {
             throw usage("invalid --jvm-flags: every flag starts with '-': jvmFlags=" + jvmFlags);

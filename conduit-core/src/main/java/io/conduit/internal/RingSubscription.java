@@ -6,6 +6,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.conduit.Counter;
 import io.conduit.Endpoint;
 import io.conduit.MessageHandler;
 
@@ -18,6 +22,9 @@ import static io.conduit.internal.FrameDescriptor.UNFRAGMENTED;
  * A subscription fed by transport threads through a {@link ManyToOneRingBuffer}: writers copy frames in, the
  * polling thread reassembles and delivers them. A writer that finds the ring full calls
  * {@link #awaitSpace(Runnable)} and is called back from the polling thread once the poller has made room.
+ * <p>
+ * With {@link #deliverInline(MessageHandler)} there is no polling thread: the writers themselves drain the ring
+ * into the handler after each batch they commit, one writer at a time.
  */
 public class RingSubscription extends AbstractSubscription implements ManyToOneRingBuffer.FrameHandler
 {
@@ -25,6 +32,10 @@ public class RingSubscription extends AbstractSubscription implements ManyToOneR
      * Polls before a blocking poll parks. Spinning pays only when another CPU is writing meanwhile: in a process
      * confined to one CPU it would only take time from the thread that delivers the frames.
      */
+    private static final Logger LOG = LoggerFactory.getLogger(RingSubscription.class);
+    /** Messages an inline drain delivers per poll of the ring; it polls until the ring is empty. */
+    private static final int INLINE_POLL_LIMIT = 256;
+
     private static final int SPINS_BEFORE_PARKING = Runtime.getRuntime().availableProcessors() > 1 ? 100 : 0;
 
     private final ManyToOneRingBuffer ring;
@@ -32,6 +43,9 @@ public class RingSubscription extends AbstractSubscription implements ManyToOneR
     private final ByteBuffer handlerView;
     private final MessageDelivery delivery;
     private final AtomicInteger connectedPublications = new AtomicInteger();
+    /** Wake-ups not yet drained by the writer draining for all (see {@link #drainInline}). */
+    private final AtomicInteger inlineWakeUps = new AtomicInteger();
+    private volatile MessageHandler inlineHandler;
     private final ConcurrentLinkedQueue<Runnable> spaceWaiters = new ConcurrentLinkedQueue<>();
     private final Runnable onClose;
     private volatile Endpoint endpoint;
@@ -196,15 +210,77 @@ public class RingSubscription extends AbstractSubscription implements ManyToOneR
     }
 
     /**
-     * Wake a thread blocked in {@link #poll(MessageHandler, int, long)}; writers call this after committing.
+     * Hand messages to this handler on the threads that write frames, as soon as each batch is committed, rather
+     * than to a poller: no hand-off between threads, so the lowest latency, but a slow handler holds up the
+     * transport's I/O thread and every connection on it. Afterwards {@link #poll} is refused. A handler's
+     * exception is counted ({@link Counter#ERRORS}) and logged, and the message is not delivered again.
+     *
+     * @param handler for each message.
+     */
+    public void deliverInline(final MessageHandler handler)
+    {
+        markAgentPolled();
+        inlineHandler = handler;
+        drainInline(handler);
+    }
+
+    /**
+     * Wake a thread blocked in {@link #poll(MessageHandler, int, long)}, or with inline delivery deliver what
+     * was committed; writers call this after committing.
      */
     public void wakeWaiter()
     {
+        final MessageHandler inline = inlineHandler;
+        if (inline != null)
+        {
+            drainInline(inline);
+            return;
+        }
         VarHandle.fullFence();
         final Thread thread = waiter;
         if (thread != null)
         {
             LockSupport.unpark(thread);
+        }
+    }
+
+    /**
+     * Deliver everything committed. Writers on several threads may call this at once: one drains, and a call
+     * that arrives meanwhile makes it look again before it stops, so no committed frame waits for the next batch.
+     */
+    private void drainInline(final MessageHandler handler)
+    {
+        if (inlineWakeUps.getAndIncrement() != 0)
+        {
+            return;
+        }
+        int wakeUps = 1;
+        do
+        {
+            while (!isClosed() && pollInline(handler) > 0)
+            {
+                Thread.onSpinWait();
+            }
+            wakeUps = inlineWakeUps.addAndGet(-wakeUps);
+        }
+        while (wakeUps != 0);
+    }
+
+    private int pollInline(final MessageHandler handler)
+    {
+        try
+        {
+            return pollByAgent(handler, INLINE_POLL_LIMIT);
+        }
+        catch (final RuntimeException ex)
+        {
+            if (!isClosed())
+            {
+                counters.increment(Counter.ERRORS);
+                LOG.warn("message handler failed: endpoint={}, streamId={}", endpoint, streamId, ex);
+            }
+            // The message that threw is consumed; carry on with the rest.
+            return 1;
         }
     }
 

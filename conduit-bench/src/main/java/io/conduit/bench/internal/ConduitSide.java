@@ -4,7 +4,11 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import io.conduit.Conduit;
@@ -35,6 +39,7 @@ final class ConduitSide implements Side
     /** A round trip that takes this long lost a message: the pinger fails rather than wait for the watchdog. */
     private static final long PONG_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
     private static final int PONG_CHECK_MASK = 0xFFF;
+    private static final long PONG_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
     @Override
     public void runInitiator(final Workload workload, final SideChannel channel) throws Exception
@@ -45,7 +50,11 @@ final class ConduitSide implements Side
         try (Conduit conduit = launch(workload);
             Publication publication = conduit.addPublication(uri(workload, workload.connectPort()), STREAM_ID))
         {
-            if (workload.scenario().isLatency())
+            if (workload.scenario().isLatency() && Waiting.isInline(workload.idle()))
+            {
+                pingInline(workload, channel, conduit, publication, idle);
+            }
+            else if (workload.scenario().isLatency())
             {
                 try (Subscription pongs =
                     conduit.addSubscription(subscriptionUri(workload), shm ? PONG_STREAM_ID : STREAM_ID))
@@ -74,6 +83,11 @@ final class ConduitSide implements Side
         final IdleStrategy idle = Waiting.idleStrategy(workload.idle());
         final boolean block = Waiting.isBlocking(workload.idle());
         final boolean shm = workload.scenario().transport() == Scenario.Transport.SHM;
+        if (Waiting.isInline(workload.idle()))
+        {
+            pongInline(workload, channel, idle);
+            return;
+        }
         try (Conduit conduit = launch(workload);
             Subscription subscription = conduit.addSubscription(subscriptionUri(workload), STREAM_ID))
         {
@@ -205,6 +219,116 @@ final class ConduitSide implements Side
             }
         };
         new PingerLoop(workload, client, idle).run(channel);
+    }
+
+    /**
+     * Ping-pong with the pongs handled on the I/O thread ({@code ?delivery=inline}): the handler notes when each
+     * pong arrived and wakes the pinger, which records the round trip to that moment.
+     */
+    private static void pingInline(
+        final Workload workload,
+        final SideChannel channel,
+        final Conduit conduit,
+        final Publication publication,
+        final IdleStrategy idle) throws Exception
+    {
+        final Thread pinger = Thread.currentThread();
+        final AtomicLong pongsArrived = new AtomicLong();
+        final long[] echoed = new long[1];
+        final long[] arrivedNs = new long[1];
+        final MessageHandler onPong = (buffer, offset, length, header) ->
+        {
+            arrivedNs[0] = System.nanoTime();
+            echoed[0] = Messages.sequence(buffer, offset);
+            // The release publishes both fields to the pinger.
+            pongsArrived.incrementAndGet();
+            LockSupport.unpark(pinger);
+        };
+        final ByteBuffer message = Messages.allocate(workload.sizeBytes());
+        try (Subscription pongs = conduit.addSubscription(uri(workload, 0) + "?delivery=inline", STREAM_ID, onPong))
+        {
+            channel.announcePort(pongs.endpoint().port());
+            awaitConnected(() -> publication.isConnected() && pongs.isConnected(), idle, "ping-pong");
+            final PingClient client = new PingClient()
+            {
+                private long pongsTaken;
+
+                @Override
+                public void ping(final long sequence)
+                {
+                    message.putLong(0, sequence);
+                    offer(publication, message, idle);
+                }
+
+                @Override
+                public long awaitPong()
+                {
+                    final long deadlineNs = System.nanoTime() + PONG_TIMEOUT_NS;
+                    while (pongsArrived.get() == pongsTaken)
+                    {
+                        if (System.nanoTime() - deadlineNs >= 0)
+                        {
+                            throw new IllegalStateException("no pong in time, a message was lost: timeoutMs=" +
+                                TimeUnit.NANOSECONDS.toMillis(PONG_TIMEOUT_NS) + ", counters=" + counters());
+                        }
+                        LockSupport.parkNanos(this, PONG_PARK_NS);
+                    }
+                    pongsTaken++;
+                    return echoed[0];
+                }
+
+                @Override
+                public long lastPongArrivalNs()
+                {
+                    return arrivedNs[0];
+                }
+
+                @Override
+                public Map<String, Object> counters()
+                {
+                    return ConduitSide.counters(publication, pongs);
+                }
+            };
+            new PingerLoop(workload, client, idle).run(channel);
+            SideMain.awaitRelease(channel);
+        }
+    }
+
+    /**
+     * The responder of {@link #pingInline}: echoes each ping from the I/O thread that read it.
+     */
+    private static void pongInline(final Workload workload, final SideChannel channel, final IdleStrategy idle)
+        throws Exception
+    {
+        final AtomicReference<Publication> pongs = new AtomicReference<>();
+        final CountDownLatch ended = new CountDownLatch(1);
+        final MessageHandler echo = (buffer, offset, length, header) ->
+        {
+            offer(pongs.get(), buffer, offset, length, idle);
+            if (Messages.sequence(buffer, offset) == Workload.END_SEQUENCE)
+            {
+                ended.countDown();
+            }
+        };
+        try (Conduit conduit = launch(workload);
+            Subscription pings = conduit.addSubscription(uri(workload, 0) + "?delivery=inline", STREAM_ID, echo))
+        {
+            channel.announcePort(pings.endpoint().port());
+            final int pingerPort = channel.awaitPeerPort(TimeUnit.NANOSECONDS.toMillis(CONNECT_TIMEOUT_NS));
+            try (Publication publication = conduit.addPublication(uri(workload, pingerPort), STREAM_ID))
+            {
+                // Set before the pinger sees this side connected, so before the first ping.
+                pongs.set(publication);
+                while (!ended.await(Waiting.BLOCK_SLICE_NS, TimeUnit.NANOSECONDS))
+                {
+                    if (pings.isClosed())
+                    {
+                        throw new IllegalStateException("subscription closed before the end of the pings");
+                    }
+                }
+                SideMain.awaitRelease(channel);
+            }
+        }
     }
 
     private static void pong(

@@ -24,6 +24,16 @@ interface PingClient
     long awaitPong() throws Exception;
 
     /**
+     * @return when the last pong reached the code that handles it ({@link System#nanoTime()}), for a client whose
+     * handler runs on another thread than {@link #awaitPong()}; 0, the default, to time the return of
+     * {@code awaitPong} instead.
+     */
+    default long lastPongArrivalNs()
+    {
+        return 0;
+    }
+
+    /**
      * @return counters of the transport worth reporting beside the latency (back-pressure, evictions), by name;
      * empty by default.
      */

@@ -95,7 +95,8 @@ final class PingerLoop
             final long expected = sequence++;
             client.ping(expected);
             final long echoed = client.awaitPong();
-            final long latencyNs = System.nanoTime() - scheduledNs;
+            final long arrivedNs = client.lastPongArrivalNs();
+            final long latencyNs = (arrivedNs != 0 ? arrivedNs : System.nanoTime()) - scheduledNs;
             if (echoed != expected)
             {
                 throw new IllegalStateException("echo out of order: expected=" + expected + ", echoed=" + echoed);

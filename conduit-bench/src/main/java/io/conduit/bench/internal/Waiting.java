@@ -3,14 +3,17 @@ package io.conduit.bench.internal;
 import io.conduit.IdleStrategy;
 
 /**
- * The {@code --idle} choice: an idle strategy name, or {@code block}, where Conduit's subscriptions sleep in
- * {@code Subscription.poll(handler, limit, timeoutNs)} until the transport wakes them and every other wait
- * (the pacer, retries) yields.
+ * The {@code --idle} choice: an idle strategy name; {@code block}, where Conduit's subscriptions sleep in
+ * {@code Subscription.poll(handler, limit, timeoutNs)} until the transport wakes them; or {@code inline}, where
+ * Conduit's TCP subscriptions have no poller at all ({@code ?delivery=inline}: handlers run on the I/O thread).
+ * With {@code block} and {@code inline} every other wait (the pacer, retries) yields.
  */
 public final class Waiting
 {
     /** The name of the blocking choice. */
     public static final String BLOCK = "block";
+    /** The name of the inline choice. */
+    public static final String INLINE = "inline";
     /** Longest single blocking poll, so loops get to check their stop conditions. */
     static final long BLOCK_SLICE_NS = 10_000_000L;
 
@@ -25,7 +28,7 @@ public final class Waiting
      */
     public static IdleStrategy idleStrategy(final String name)
     {
-        return IdleStrategy.fromName(isBlocking(name) ? "yield" : name);
+        return IdleStrategy.fromName(isBlocking(name) || isInline(name) ? "yield" : name);
     }
 
     /**
@@ -35,5 +38,14 @@ public final class Waiting
     public static boolean isBlocking(final String name)
     {
         return BLOCK.equals(name);
+    }
+
+    /**
+     * @param name the {@code --idle} choice.
+     * @return true when Conduit's TCP handlers should run on the I/O thread.
+     */
+    public static boolean isInline(final String name)
+    {
+        return INLINE.equals(name);
     }
 }
