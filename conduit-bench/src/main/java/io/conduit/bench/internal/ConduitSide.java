@@ -175,18 +175,10 @@ final class ConduitSide implements Side
         final IdleStrategy idle,
         final boolean block) throws Exception
     {
-        final ByteBuffer message = Messages.allocate(workload.sizeBytes());
         final long[] echoed = new long[1];
         final MessageHandler onPong = (buffer, offset, length, header) -> echoed[0] = Messages.sequence(buffer, offset);
-        final PingClient client = new PingClient()
+        final PingClient client = new Pinger(workload, publication, pongs, idle)
         {
-            @Override
-            public void ping(final long sequence)
-            {
-                message.putLong(0, sequence);
-                offer(publication, message, idle);
-            }
-
             @Override
             public long awaitPong()
             {
@@ -211,14 +203,40 @@ final class ConduitSide implements Side
                 idle.reset();
                 return echoed[0];
             }
-
-            @Override
-            public Map<String, Object> counters()
-            {
-                return ConduitSide.counters(publication, pongs);
-            }
         };
         new PingerLoop(workload, client, idle).run(channel);
+    }
+
+    /**
+     * The part of a pinger that does not depend on how pongs are received: sending, and the counters.
+     */
+    private abstract static class Pinger implements PingClient
+    {
+        private final ByteBuffer message;
+        private final Publication publication;
+        private final Subscription pongs;
+        private final IdleStrategy idle;
+
+        Pinger(final Workload workload, final Publication publication, final Subscription pongs, final IdleStrategy idle)
+        {
+            this.message = Messages.allocate(workload.sizeBytes());
+            this.publication = publication;
+            this.pongs = pongs;
+            this.idle = idle;
+        }
+
+        @Override
+        public void ping(final long sequence)
+        {
+            message.putLong(0, sequence);
+            offer(publication, message, idle);
+        }
+
+        @Override
+        public Map<String, Object> counters()
+        {
+            return ConduitSide.counters(publication, pongs);
+        }
     }
 
     /**
@@ -244,21 +262,13 @@ final class ConduitSide implements Side
             pongsArrived.incrementAndGet();
             LockSupport.unpark(pinger);
         };
-        final ByteBuffer message = Messages.allocate(workload.sizeBytes());
         try (Subscription pongs = conduit.addSubscription(uri(workload, 0) + "?delivery=inline", STREAM_ID, onPong))
         {
             channel.announcePort(pongs.endpoint().port());
             awaitConnected(() -> publication.isConnected() && pongs.isConnected(), idle, "ping-pong");
-            final PingClient client = new PingClient()
+            final PingClient client = new Pinger(workload, publication, pongs, idle)
             {
                 private long pongsTaken;
-
-                @Override
-                public void ping(final long sequence)
-                {
-                    message.putLong(0, sequence);
-                    offer(publication, message, idle);
-                }
 
                 @Override
                 public long awaitPong()
@@ -281,12 +291,6 @@ final class ConduitSide implements Side
                 public long lastPongArrivalNs()
                 {
                     return arrivedNs[0];
-                }
-
-                @Override
-                public Map<String, Object> counters()
-                {
-                    return ConduitSide.counters(publication, pongs);
                 }
             };
             new PingerLoop(workload, client, idle).run(channel);
