@@ -71,6 +71,9 @@ final class OutboundBatcher
         this.batchCapacity = Math.max(alignedLength(maxFrameLength), alignedLength(windowBytes / 4));
         this.filling = new Batch(batchCapacity);
         this.spare = new Batch(batchCapacity);
+        // As if the last refusal and the last offer were long ago, wherever nanoTime starts.
+        this.lastAppendNs = System.nanoTime() - DIRECT_WRITE_GAP_NS - 1;
+        this.lastRefusalNs = System.nanoTime() - BUSY_AFTER_REFUSAL_NS - 1;
     }
 
     /** A batch buffer, and a view of it for writing out without disturbing it. */
@@ -120,7 +123,10 @@ final class OutboundBatcher
                 return Publication.BACK_PRESSURED;
             }
             final boolean idle = isIdle();
-            appendsSinceEmpty++;
+            if (appendsSinceEmpty < Integer.MAX_VALUE)
+            {
+                appendsSinceEmpty++;
+            }
             int written = 0;
             do
             {

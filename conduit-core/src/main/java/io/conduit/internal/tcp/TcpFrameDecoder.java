@@ -64,7 +64,7 @@ public final class TcpFrameDecoder extends ChannelInboundHandlerAdapter
     private boolean paused;
     private boolean failed;
     private boolean inactivePending;
-    private boolean inReadLoop;
+    private final Runnable notifyTask = this::notifyFramesHandled;
     private boolean framesHandled;
 
     /**
@@ -92,7 +92,6 @@ public final class TcpFrameDecoder extends ChannelInboundHandlerAdapter
             return;
         }
         final ByteBuf in = (ByteBuf)msg;
-        inReadLoop = true;
         if (failed)
         {
             in.release();
@@ -100,18 +99,6 @@ public final class TcpFrameDecoder extends ChannelInboundHandlerAdapter
         }
         cumulation = cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
         decode();
-    }
-
-    /**
-     * The end of one read loop, which may have read several times: the sink hears of all its frames at once, so
-     * a poller blocked on them is woken once per loop rather than once per read.
-     */
-    @Override
-    public void channelReadComplete(final ChannelHandlerContext ctx)
-    {
-        inReadLoop = false;
-        notifyFramesHandled();
-        ctx.fireChannelReadComplete();
     }
 
     private void notifyFramesHandled()
@@ -208,11 +195,12 @@ public final class TcpFrameDecoder extends ChannelInboundHandlerAdapter
         }
         if (in.readerIndex() != startIndex || paused)
         {
-            // Told once per read loop, in channelReadComplete, or at once when decoding did not start from a read.
-            framesHandled = true;
-            if (!inReadLoop)
+            // The sink hears of frames once per turn of the event loop, by a task that runs after this turn's
+            // reads, however many there were: a poller blocked on them is woken once, not once per read.
+            if (!framesHandled)
             {
-                notifyFramesHandled();
+                framesHandled = true;
+                ctx.executor().execute(notifyTask);
             }
         }
         if (!in.isReadable())
@@ -255,7 +243,6 @@ public final class TcpFrameDecoder extends ChannelInboundHandlerAdapter
 
     private void finishInput()
     {
-        inReadLoop = false;
         notifyFramesHandled();
         if (!failed && cumulation != null && cumulation.isReadable())
         {
