@@ -120,7 +120,7 @@ public final class Conduit implements AutoCloseable
      * them quick. An exception from a handler is counted and logged, and the message is not delivered again.
      * Subscriptions whose URI names an idle strategy ({@code shm:orders?idle=busy-spin}) share a thread per
      * strategy; the others share one that idles as the context says. A TCP subscription with
-     * {@code ?delivery=inline} calls the handler on the transport's I/O thread as each batch of messages is read,
+     * {@code ?delivery=inline} calls the handler on the transport's I/O thread after each batch of messages is read,
      * with no hand-off to another thread: the lowest latency, for handlers that never block (like a Netty
      * handler, or gRPC's direct executor).
      *
