@@ -3,6 +3,7 @@ package io.conduit.internal.tcp;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.function.LongConsumer;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -43,6 +44,7 @@ final class OutboundBatcher
     private static final ByteBuffer ZEROES = ByteBuffer.allocateDirect(FrameDescriptor.FRAME_ALIGNMENT);
 
     private final Channel channel;
+    private final LongConsumer onWrite;
     private final DirectWriteSocketChannel directChannel;
     private final int batchCapacity;
     private final Runnable flushTask = this::flush;
@@ -62,10 +64,17 @@ final class OutboundBatcher
      * @param windowBytes  the window: a quarter for each batch buffer, half for Netty's high-water mark.
      * @param maxFrameLength longest frame, which a batch buffer must hold.
      * @param directWrites true to let idle offers write to the socket themselves, where the channel can.
+     * @param onWrite      told the {@link System#nanoTime()} of each write, from whichever thread makes it.
      */
-    OutboundBatcher(final Channel channel, final int windowBytes, final int maxFrameLength, final boolean directWrites)
+    OutboundBatcher(
+        final Channel channel,
+        final int windowBytes,
+        final int maxFrameLength,
+        final boolean directWrites,
+        final LongConsumer onWrite)
     {
         this.channel = channel;
+        this.onWrite = onWrite;
         this.directChannel = directWrites && channel instanceof DirectWriteSocketChannel ?
             (DirectWriteSocketChannel)channel : null;
         this.batchCapacity = Math.max(alignedLength(maxFrameLength), alignedLength(windowBytes / 4));
@@ -257,6 +266,7 @@ final class OutboundBatcher
             handOffBytes = 0;
         }
         channel.flush();
+        onWrite.accept(System.nanoTime());
     }
 
     private ByteBuf copyOf(final ByteBuffer source)
@@ -332,6 +342,7 @@ final class OutboundBatcher
         try
         {
             flushedTo += directChannel.writeDirect(view);
+            onWrite.accept(lastAppendNs);
         }
         catch (final IOException ex)
         {

@@ -5,7 +5,6 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
@@ -23,9 +22,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 
 import io.conduit.Conduit;
 import io.conduit.Counter;
@@ -97,6 +93,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
     private final Counters counters;
     private final OutboundBatcher batcher;
     private final TcpFrameDecoder decoder;
+    private final ConnectionLiveness liveness;
     private final Runnable resumeTask = this::resume;
     private final Runnable scheduleResume;
     private boolean open;
@@ -109,8 +106,11 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
         this.channel = channel;
         this.role = role;
         this.counters = counters;
-        this.batcher = new OutboundBatcher(channel, context.publicationWindowBytes(), context.tcpFrameLength(), !tls);
         this.decoder = new TcpFrameDecoder(this, context.tcpFrameLength());
+        this.liveness = new ConnectionLiveness(context.heartbeatIntervalMs(), context.heartbeatTimeoutMs(),
+            this::sendHeartbeat, this::onPeerSilent, decoder::isPaused);
+        this.batcher = new OutboundBatcher(
+            channel, context.publicationWindowBytes(), context.tcpFrameLength(), !tls, liveness::wrote);
         this.scheduleResume = () -> channel.eventLoop().execute(resumeTask);
     }
 
@@ -145,8 +145,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
             ssl.setHandshakeTimeoutMillis(context.connectTimeoutMs());
             pipeline.addLast("tls", ssl);
         }
-        pipeline.addLast("idle", new IdleStateHandler(
-            context.heartbeatTimeoutMs(), context.heartbeatIntervalMs(), 0, TimeUnit.MILLISECONDS));
+        pipeline.addLast("liveness", connection.liveness);
         pipeline.addLast("frames", connection.decoder);
         pipeline.addLast("connection", connection);
         return connection;
@@ -311,24 +310,22 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
         ctx.fireChannelInactive();
     }
 
+    private void sendHeartbeat()
+    {
+        batcher.appendControl(FrameDescriptor.TYPE_HEARTBEAT, 0, 0, null);
+    }
+
+    private void onPeerSilent()
+    {
+        counters.increment(Counter.HEARTBEAT_TIMEOUTS);
+        warnOnce("peer silent past heartbeat timeout, closing: peer={}", peer(), null);
+        close();
+    }
+
     @Override
     public void userEventTriggered(final ChannelHandlerContext ctx, final Object event)
     {
-        if (event instanceof IdleStateEvent)
-        {
-            final IdleState state = ((IdleStateEvent)event).state();
-            if (state == IdleState.WRITER_IDLE)
-            {
-                batcher.appendControl(FrameDescriptor.TYPE_HEARTBEAT, 0, 0, null);
-            }
-            else if (state == IdleState.READER_IDLE && !decoder.isPaused())
-            {
-                counters.increment(Counter.HEARTBEAT_TIMEOUTS);
-                warnOnce("peer silent past heartbeat timeout, closing: peer={}", peer(), null);
-                close();
-            }
-        }
-        else if (event instanceof SslHandshakeCompletionEvent)
+        if (event instanceof SslHandshakeCompletionEvent)
         {
             final SslHandshakeCompletionEvent handshake = (SslHandshakeCompletionEvent)event;
             if (handshake.isSuccess())

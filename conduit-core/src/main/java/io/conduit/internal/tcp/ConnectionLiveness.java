@@ -1,0 +1,143 @@
+package io.conduit.internal.tcp;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+/**
+ * Heartbeats and dead-peer detection for one connection. One task at a fixed rate compares the time of the last
+ * read and of the last write with their limits: a connection that wrote nothing for the heartbeat interval sends a
+ * heartbeat, and one that read nothing for the timeout is declared dead, unless it is the one not reading.
+ * <p>
+ * It replaces Netty's {@code IdleStateHandler}, which allocates on the steady path: to see writes complete it turns
+ * every void write promise into a real one with a listener, and it schedules a new task for every check. It also
+ * sees writes the offering thread makes straight to the socket, which never pass through the pipeline.
+ */
+final class ConnectionLiveness extends ChannelInboundHandlerAdapter
+{
+    /** Checks per heartbeat interval (or timeout, if shorter): how late a heartbeat or a verdict may be. */
+    private static final int CHECKS_PER_PERIOD = 4;
+
+    private final long intervalNs;
+    private final long timeoutNs;
+    private final long checkNs;
+    private final Runnable onWriteIdle;
+    private final Runnable onPeerSilent;
+    private final BooleanSupplier readingPaused;
+    private final Runnable checkTask = this::check;
+    private volatile long lastWriteNs;
+    private long lastReadNs;
+    private ScheduledFuture<?> checks;
+
+    /**
+     * @param intervalMs    longest time without writing before a heartbeat goes out.
+     * @param timeoutMs     longest time without reading before the peer is declared dead.
+     * @param onWriteIdle   sends a heartbeat; runs on the event loop.
+     * @param onPeerSilent  closes the connection; runs on the event loop.
+     * @param readingPaused true while this side has stopped reading, when the peer's silence is not its fault.
+     */
+    ConnectionLiveness(
+        final long intervalMs,
+        final long timeoutMs,
+        final Runnable onWriteIdle,
+        final Runnable onPeerSilent,
+        final BooleanSupplier readingPaused)
+    {
+        this.intervalNs = TimeUnit.MILLISECONDS.toNanos(intervalMs);
+        this.timeoutNs = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        this.checkNs = Math.max(1, Math.min(intervalNs, timeoutNs) / CHECKS_PER_PERIOD);
+        this.onWriteIdle = onWriteIdle;
+        this.onPeerSilent = onPeerSilent;
+        this.readingPaused = readingPaused;
+    }
+
+    /**
+     * Record a write; any thread.
+     *
+     * @param nowNs {@link System#nanoTime()}.
+     */
+    void wrote(final long nowNs)
+    {
+        lastWriteNs = nowNs;
+    }
+
+    @Override
+    public void handlerAdded(final ChannelHandlerContext ctx)
+    {
+        if (ctx.channel().isActive())
+        {
+            start(ctx);
+        }
+    }
+
+    @Override
+    public void channelActive(final ChannelHandlerContext ctx)
+    {
+        start(ctx);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(final ChannelHandlerContext ctx, final Object msg)
+    {
+        lastReadNs = System.nanoTime();
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void channelInactive(final ChannelHandlerContext ctx)
+    {
+        stop();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(final ChannelHandlerContext ctx)
+    {
+        stop();
+    }
+
+    private void start(final ChannelHandlerContext ctx)
+    {
+        if (checks != null)
+        {
+            return;
+        }
+        final long nowNs = System.nanoTime();
+        lastReadNs = nowNs;
+        lastWriteNs = nowNs;
+        checks = ctx.executor().scheduleAtFixedRate(checkTask, checkNs, checkNs, TimeUnit.NANOSECONDS);
+    }
+
+    private void stop()
+    {
+        if (checks != null)
+        {
+            checks.cancel(false);
+        }
+    }
+
+    private void check()
+    {
+        final long nowNs = System.nanoTime();
+        if (nowNs - lastWriteNs >= intervalNs)
+        {
+            // The heartbeat's own write moves lastWriteNs on; until it is flushed, do not send another.
+            lastWriteNs = nowNs;
+            onWriteIdle.run();
+        }
+        if (readingPaused.getAsBoolean())
+        {
+            // Not reading is this side's choice: the timeout starts again when it reads again.
+            lastReadNs = nowNs;
+        }
+        else if (nowNs - lastReadNs >= timeoutNs)
+        {
+            stop();
+            onPeerSilent.run();
+        }
+    }
+}
