@@ -3,10 +3,7 @@ package io.conduit.cli;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -33,7 +30,7 @@ class PubSubProcessesTest
     @ValueSource(strings = {"tcp", "shm"})
     void shouldDeliverEveryMessageFromPublisherStartedBeforeItsSubscriber(final String transport) throws Exception
     {
-        final String endpoint = transport.equals("tcp") ? "tcp://127.0.0.1:" + freePort() :
+        final String endpoint = transport.equals("tcp") ? "tcp://127.0.0.1:" + ProcessOutputs.freePort() :
             "shm:cli-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         final Process pub = start("pub",
             "pub", endpoint, "--count", "20000", "--rate", "20000", "--size", "64", "--timeout", "30", "--json");
@@ -41,12 +38,12 @@ class PubSubProcessesTest
 
         assertThat(sub.waitFor(PROCESS_TIMEOUT_S, TimeUnit.SECONDS)).isTrue();
         assertThat(pub.waitFor(PROCESS_TIMEOUT_S, TimeUnit.SECONDS)).isTrue();
-        assertThat(pub.exitValue()).as(read("pub.err")).isZero();
-        assertThat(sub.exitValue()).as(read("sub.err")).isZero();
+        assertThat(pub.exitValue()).as(ProcessOutputs.read(output, "pub.err")).isZero();
+        assertThat(sub.exitValue()).as(ProcessOutputs.read(output, "sub.err")).isZero();
 
-        final Map<String, Object> sent = FlatJson.parse(lastLine("pub.out"));
+        final Map<String, Object> sent = FlatJson.parse(ProcessOutputs.lastLine(output, "pub.out"));
         assertThat(sent).containsEntry("sent", 20_000.0).containsEntry("bytes", 1_280_000.0);
-        final Map<String, Object> received = FlatJson.parse(lastLine("sub.out"));
+        final Map<String, Object> received = FlatJson.parse(ProcessOutputs.lastLine(output, "sub.out"));
         assertThat(received)
             .containsEntry("received", 20_000.0)
             .containsEntry("bytes", 1_280_000.0)
@@ -72,7 +69,7 @@ class PubSubProcessesTest
     @Test
     void shouldReportUnreachableSubscriberAfterTimeout() throws IOException
     {
-        final int port = freePort();
+        final int port = ProcessOutputs.freePort();
 
         final CliRun run = CliRun.run("pub", "tcp://127.0.0.1:" + port, "--timeout", "0.5");
 
@@ -87,25 +84,5 @@ class PubSubProcessesTest
             .redirectOutput(output.resolve(name + ".out").toFile())
             .redirectError(output.resolve(name + ".err").toFile())
             .start();
-    }
-
-    private String read(final String file) throws IOException
-    {
-        return Files.readString(output.resolve(file), StandardCharsets.UTF_8);
-    }
-
-    private String lastLine(final String file) throws IOException
-    {
-        final List<String> lines = Files.readAllLines(output.resolve(file), StandardCharsets.UTF_8);
-        assertThat(lines).as(file).isNotEmpty();
-        return lines.get(lines.size() - 1);
-    }
-
-    private static int freePort() throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
-        {
-            return socket.getLocalPort();
-        }
     }
 }

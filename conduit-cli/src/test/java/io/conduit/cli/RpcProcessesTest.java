@@ -3,12 +3,8 @@ package io.conduit.cli;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -51,9 +47,9 @@ class RpcProcessesTest
                 .redirectError(output.resolve("call.err").toFile())
                 .start();
             assertThat(caller.waitFor(PROCESS_TIMEOUT_S, TimeUnit.SECONDS)).isTrue();
-            assertThat(caller.exitValue()).as(read("call.err")).isZero();
+            assertThat(caller.exitValue()).as(ProcessOutputs.read(output, "call.err")).isZero();
 
-            final Map<String, Object> report = FlatJson.parse(lastLine("call.out"));
+            final Map<String, Object> report = FlatJson.parse(ProcessOutputs.lastLine(output, "call.out"));
             assertThat(report.keySet())
                 .containsExactly("calls", "ok", "errors", "callsPerSec", "p50Us", "p99Us", "p999Us", "maxUs");
             assertThat(report).containsEntry("calls", 3000.0).containsEntry("ok", 3000.0)
@@ -64,7 +60,7 @@ class RpcProcessesTest
 
             server.getOutputStream().close();
             assertThat(server.waitFor(PROCESS_TIMEOUT_S, TimeUnit.SECONDS)).as("server stops when stdin ends").isTrue();
-            assertThat(server.exitValue()).as(read("serve.err")).isZero();
+            assertThat(server.exitValue()).as(ProcessOutputs.read(output, "serve.err")).isZero();
             assertThat(FlatJson.parse(serverOut.readLine()))
                 .containsEntry("served", 3001.0)
                 .containsEntry("errors", 0.0);
@@ -78,7 +74,7 @@ class RpcProcessesTest
     @Test
     void shouldReportUnreachableServerOnOneLine() throws IOException
     {
-        final int port = freePort();
+        final int port = ProcessOutputs.freePort();
 
         final CliRun run = CliRun.run("rpc", "call", "tcp://127.0.0.1:" + port, "--deadline-ms", "3000");
 
@@ -110,25 +106,5 @@ class RpcProcessesTest
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("invalid value: --concurrency=0 (at least 1)");
-    }
-
-    private String read(final String file) throws IOException
-    {
-        return Files.readString(output.resolve(file), StandardCharsets.UTF_8);
-    }
-
-    private String lastLine(final String file) throws IOException
-    {
-        final List<String> lines = Files.readAllLines(output.resolve(file), StandardCharsets.UTF_8);
-        assertThat(lines).as(file).isNotEmpty();
-        return lines.get(lines.size() - 1);
-    }
-
-    private static int freePort() throws IOException
-    {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()))
-        {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -28,14 +28,13 @@ import static io.conduit.internal.FrameDescriptor.UNFRAGMENTED;
  */
 public class RingSubscription extends AbstractSubscription implements ManyToOneRingBuffer.FrameHandler
 {
+    private static final Logger LOG = LoggerFactory.getLogger(RingSubscription.class);
+    /** Messages an inline drain delivers per poll of the ring; it polls until the ring is empty. */
+    private static final int INLINE_POLL_LIMIT = 256;
     /**
      * Polls before a blocking poll parks. Spinning pays only when another CPU is writing meanwhile: in a process
      * confined to one CPU it would only take time from the thread that delivers the frames.
      */
-    private static final Logger LOG = LoggerFactory.getLogger(RingSubscription.class);
-    /** Messages an inline drain delivers per poll of the ring; it polls until the ring is empty. */
-    private static final int INLINE_POLL_LIMIT = 256;
-
     private static final int SPINS_BEFORE_PARKING = Runtime.getRuntime().availableProcessors() > 1 ? 100 : 0;
 
     private final ManyToOneRingBuffer ring;

@@ -42,7 +42,6 @@ import io.conduit.YieldingIdleStrategy;
 public class OfferPollBenchmark
 {
     private static final int STREAM_ID = 1;
-    private static final long CONNECT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
 
     /** Transport: {@code inproc}, {@code tcp} or {@code shm}. */
     @Param({"inproc", "tcp", "shm"})
@@ -84,15 +83,7 @@ public class OfferPollBenchmark
             subscription = conduit.addSubscription("inproc:jmh-offer-poll", STREAM_ID);
             publication = conduit.addPublication("inproc:jmh-offer-poll", STREAM_ID);
         }
-        final long deadlineNs = System.nanoTime() + CONNECT_TIMEOUT_NS;
-        while (!publication.isConnected())
-        {
-            if (System.nanoTime() - deadlineNs >= 0)
-            {
-                throw new IllegalStateException("not connected in time: transport=" + transport);
-            }
-            idle.idle();
-        }
+        Connections.awaitConnected(publication, "transport=" + transport, idle::idle);
     }
 
     /**

@@ -44,7 +44,6 @@ public class ShmStreamBenchmark
 {
     private static final int STREAM_ID = 1;
     private static final int POLL_LIMIT = 256;
-    private static final long CONNECT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
 
     /** Bytes per message. */
     @Param({"32", "256", "4096"})
@@ -73,15 +72,7 @@ public class ShmStreamBenchmark
         conduit = Conduit.launch();
         subscription = conduit.addSubscription(uri + "?idle=busy-spin", STREAM_ID);
         publication = conduit.addPublication(uri, STREAM_ID);
-        final long deadlineNs = System.nanoTime() + CONNECT_TIMEOUT_NS;
-        while (!publication.isConnected())
-        {
-            if (System.nanoTime() - deadlineNs >= 0)
-            {
-                throw new IllegalStateException("not connected in time: uri=" + uri);
-            }
-            Thread.onSpinWait();
-        }
+        Connections.awaitConnected(publication, "uri=" + uri, Thread::onSpinWait);
     }
 
     /**

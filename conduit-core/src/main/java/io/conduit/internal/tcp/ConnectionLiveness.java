@@ -3,6 +3,7 @@ package io.conduit.internal.tcp;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -27,6 +28,7 @@ final class ConnectionLiveness extends ChannelInboundHandlerAdapter
     private final Runnable onWriteIdle;
     private final Runnable onPeerSilent;
     private final BooleanSupplier readingPaused;
+    private final LongSupplier clock;
     private final Runnable checkTask = this::check;
     private volatile long lastWriteNs;
     private long lastReadNs;
@@ -38,13 +40,15 @@ final class ConnectionLiveness extends ChannelInboundHandlerAdapter
      * @param onWriteIdle   sends a heartbeat; runs on the event loop.
      * @param onPeerSilent  closes the connection; runs on the event loop.
      * @param readingPaused true while this side has stopped reading, when the peer's silence is not its fault.
+     * @param clock         of the last read and write, and of the checks: {@link System#nanoTime()}, or a test's.
      */
     ConnectionLiveness(
         final long intervalMs,
         final long timeoutMs,
         final Runnable onWriteIdle,
         final Runnable onPeerSilent,
-        final BooleanSupplier readingPaused)
+        final BooleanSupplier readingPaused,
+        final LongSupplier clock)
     {
         this.intervalNs = TimeUnit.MILLISECONDS.toNanos(intervalMs);
         this.timeoutNs = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
@@ -52,12 +56,13 @@ final class ConnectionLiveness extends ChannelInboundHandlerAdapter
         this.onWriteIdle = onWriteIdle;
         this.onPeerSilent = onPeerSilent;
         this.readingPaused = readingPaused;
+        this.clock = clock;
     }
 
     /**
      * Record a write; any thread.
      *
-     * @param nowNs {@link System#nanoTime()}.
+     * @param nowNs the clock's time of the write.
      */
     void wrote(final long nowNs)
     {
@@ -83,7 +88,7 @@ final class ConnectionLiveness extends ChannelInboundHandlerAdapter
     @Override
     public void channelRead(final ChannelHandlerContext ctx, final Object msg)
     {
-        lastReadNs = System.nanoTime();
+        lastReadNs = clock.getAsLong();
         ctx.fireChannelRead(msg);
     }
 
@@ -106,7 +111,7 @@ final class ConnectionLiveness extends ChannelInboundHandlerAdapter
         {
             return;
         }
-        final long nowNs = System.nanoTime();
+        final long nowNs = clock.getAsLong();
         lastReadNs = nowNs;
         lastWriteNs = nowNs;
         checks = ctx.executor().scheduleAtFixedRate(checkTask, checkNs, checkNs, TimeUnit.NANOSECONDS);
@@ -120,9 +125,20 @@ final class ConnectionLiveness extends ChannelInboundHandlerAdapter
         }
     }
 
-    private void check()
+    /**
+     * @return true while the fixed-rate checks are scheduled.
+     */
+    boolean isChecking()
     {
-        final long nowNs = System.nanoTime();
+        return checks != null && !checks.isCancelled();
+    }
+
+    /**
+     * One check, run by the fixed-rate task on the event loop (and directly by tests).
+     */
+    void check()
+    {
+        final long nowNs = clock.getAsLong();
         if (nowNs - lastWriteNs >= intervalNs)
         {
             // The heartbeat's own write moves lastWriteNs on; until it is flushed, do not send another.

@@ -108,7 +108,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
         this.counters = counters;
         this.decoder = new TcpFrameDecoder(this, context.tcpFrameLength());
         this.liveness = new ConnectionLiveness(context.heartbeatIntervalMs(), context.heartbeatTimeoutMs(),
-            this::sendHeartbeat, this::onPeerSilent, decoder::isPaused);
+            this::sendHeartbeat, this::onPeerSilent, decoder::isPaused, System::nanoTime);
         this.batcher = new OutboundBatcher(
             channel, context.publicationWindowBytes(), context.tcpFrameLength(), !tls, liveness::wrote);
         this.scheduleResume = () -> channel.eventLoop().execute(resumeTask);

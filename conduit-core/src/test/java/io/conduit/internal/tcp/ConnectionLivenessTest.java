@@ -11,97 +11,99 @@ import org.junit.jupiter.api.Timeout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/**
+ * The checks of {@link ConnectionLiveness}, run by hand against a clock the test moves.
+ */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class ConnectionLivenessTest
 {
-    private static final long INTERVAL_MS = 40;
-    private static final long TIMEOUT_MS = 200;
+    private static final long INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(200);
+    private static final long TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(2_000);
+    private static final long CHECK_NS = INTERVAL_NS / 4;
 
     private final AtomicInteger heartbeats = new AtomicInteger();
     private final AtomicInteger silences = new AtomicInteger();
     private final AtomicBoolean paused = new AtomicBoolean();
+    private long nowNs = 1_000_000_000L;
     private final ConnectionLiveness liveness = new ConnectionLiveness(
-        INTERVAL_MS, TIMEOUT_MS, heartbeats::incrementAndGet, silences::incrementAndGet, paused::get);
+        TimeUnit.NANOSECONDS.toMillis(INTERVAL_NS), TimeUnit.NANOSECONDS.toMillis(TIMEOUT_NS),
+        heartbeats::incrementAndGet, silences::incrementAndGet, paused::get, () -> nowNs);
     private final EmbeddedChannel channel = new EmbeddedChannel(liveness);
 
     @Test
-    void shouldSendHeartbeatsWhileNothingIsWrittenAndNoneWhileWriting()
+    void shouldSendAHeartbeatPerIntervalWithoutWritesAndNoneWhileWriting()
     {
-        runFor(5 * INTERVAL_MS, false, true);
-        // One per interval; a stalled test thread catches up with fewer, never more.
-        assertThat(heartbeats.get()).isBetween(2, 6);
-
-        heartbeats.set(0);
-        runFor(5 * INTERVAL_MS, true, true);
+        checkUntil(INTERVAL_NS - 1, false, true);
         assertThat(heartbeats.get()).isZero();
+        checkUntil(INTERVAL_NS, false, true);
+        assertThat(heartbeats.get()).isEqualTo(1);
+        checkUntil(5 * INTERVAL_NS, false, true);
+        assertThat(heartbeats.get()).isEqualTo(5);
+
+        checkUntil(10 * INTERVAL_NS, true, true);
+        assertThat(heartbeats.get()).as("a connection that writes needs no heartbeat").isEqualTo(5);
     }
 
     @Test
-    void shouldDeclareASilentPeerDeadOnceAfterTheTimeout()
+    void shouldDeclareASilentPeerDeadOnceAtTheTimeout()
     {
-        runFor(1, false, true);
-        runFor(TIMEOUT_MS / 2, false, false);
+        checkUntil(TIMEOUT_NS - 1, true, false);
         assertThat(silences.get()).isZero();
-        runFor(TIMEOUT_MS, false, false);
+        checkUntil(TIMEOUT_NS, true, false);
         assertThat(silences.get()).isEqualTo(1);
-        runFor(TIMEOUT_MS, false, false);
-        assertThat(silences.get()).as("checks stop after the verdict").isEqualTo(1);
+        assertThat(liveness.isChecking()).as("checks stop after the verdict").isFalse();
     }
 
     @Test
     void shouldKeepAPeerThatIsReadFromAlive()
     {
-        runFor(3 * TIMEOUT_MS, false, true);
+        checkUntil(3 * TIMEOUT_NS, true, true);
         assertThat(silences.get()).isZero();
+        assertThat(liveness.isChecking()).isTrue();
     }
 
     @Test
-    void shouldNotBlameThePeerWhileThisSideIsNotReading()
+    void shouldNotBlameThePeerWhileThisSideIsNotReadingAndRestartTheTimeoutAfter()
     {
         paused.set(true);
-        runFor(3 * TIMEOUT_MS, false, false);
+        checkUntil(3 * TIMEOUT_NS, true, false);
         assertThat(silences.get()).isZero();
         paused.set(false);
-        runFor(TIMEOUT_MS / 2, false, false);
-        assertThat(silences.get()).as("the timeout starts again after a pause").isZero();
+        final long resumedNs = 3 * TIMEOUT_NS;
+        checkUntil(resumedNs + TIMEOUT_NS - 1, true, false);
+        assertThat(silences.get()).as("a whole timeout after the last check while paused").isZero();
+        checkUntil(resumedNs + TIMEOUT_NS, true, false);
+        assertThat(silences.get()).isEqualTo(1);
     }
 
     @Test
     void shouldStopCheckingOnceTheChannelCloses()
     {
+        assertThat(liveness.isChecking()).isTrue();
         channel.close();
-        runFor(3 * TIMEOUT_MS, false, false);
-        assertThat(heartbeats.get()).isZero();
-        assertThat(silences.get()).isZero();
+        assertThat(liveness.isChecking()).isFalse();
     }
 
     /**
-     * Run the channel's scheduled tasks for a while, optionally writing and reading all along.
+     * Move the clock in check periods up to {@code untilNs} after the start, checking at each step; before each
+     * check, optionally record a write and a read at that time.
      */
-    private void runFor(final long millis, final boolean write, final boolean read)
+    private void checkUntil(final long untilNs, final boolean write, final boolean read)
     {
-        final long endNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (System.nanoTime() - endNs < 0)
+        final long startNs = 1_000_000_000L;
+        while (nowNs - startNs < untilNs)
         {
+            nowNs = Math.min(nowNs + CHECK_NS, startNs + untilNs);
             if (write)
             {
-                liveness.wrote(System.nanoTime());
+                liveness.wrote(nowNs);
             }
             if (read)
             {
                 channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {1}));
                 channel.releaseInbound();
             }
-            channel.runScheduledPendingTasks();
-            try
-            {
-                Thread.sleep(1);
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                return;
-            }
+            liveness.check();
         }
     }
 }
