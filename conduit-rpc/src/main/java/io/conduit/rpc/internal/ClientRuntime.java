@@ -227,18 +227,32 @@ public final class ClientRuntime implements FrameListener
         }
     }
 
+    /**
+     * @param callerReceives true when the thread sending will wait for the reply and {@link RpcConnection#receive
+     *                       receive} it: a blocking call on its caller's thread.
+     * @return false when the connection did not take the frame.
+     */
     boolean sendCall(
         final RpcConnection connection,
         final long callId,
         final long timeoutNs,
         final ClientCallInfo info,
-        final byte[] argument)
+        final byte[] argument,
+        final boolean callerReceives)
     {
         final RpcMethod method = info.method();
         final RpcFrameDescriptor.FrameBuffer out = RpcFrameDescriptor.FrameBuffer.current();
         final int length = RpcFrameDescriptor.encodeCall(out, callId, timeoutNs, connection.replyStream(),
             method.id(), method.fullNameBytes(), info.wireMetadata(), argument);
-        return connection.send(out.buffer(), 0, length);
+        if (!connection.send(out.buffer(), 0, length))
+        {
+            return false;
+        }
+        if (!callerReceives)
+        {
+            connection.replyExpected();
+        }
+        return true;
     }
 
     void sendCancel(final RpcConnection connection, final long callId)

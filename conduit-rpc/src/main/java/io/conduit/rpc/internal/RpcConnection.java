@@ -3,6 +3,7 @@ package io.conduit.rpc.internal;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 
 /**
  * One client-server pairing as the RPC layer sees it, whatever the transport: sends frames, names its peer, and
@@ -50,6 +51,27 @@ public abstract class RpcConnection
      * Close; the listener's {@code onClosed} follows. Idempotent.
      */
     public abstract void close();
+
+    /**
+     * Let a caller blocked for a reply on this connection receive it itself, saving the hand-off from a receiving
+     * thread. Returns when the reply is in, at the deadline, when the connection closes, or at once when this
+     * transport or the moment does not allow it (another thread is receiving): the caller then waits for the
+     * reply as usual, and whoever receives delivers it. By default returns at once.
+     *
+     * @param reply      the caller's call.
+     * @param deadlineNs by {@link System#nanoTime()} when the caller stops waiting.
+     */
+    void receive(final Future<?> reply, final long deadlineNs)
+    {
+    }
+
+    /**
+     * A call was sent whose reply no caller will {@link #receive} for: the transport must read it without one.
+     * By default does nothing: the transport always reads.
+     */
+    void replyExpected()
+    {
+    }
 
     /**
      * @return the calls in flight on this connection by call id: client or server calls, by side.

@@ -91,7 +91,7 @@ final class StreamCall implements Flow.Subscription, ClientPending
             picked.outstanding().incrementAndGet();
             opened.calls().put(id, this);
             final long timeoutNs = deadlineNs == Long.MAX_VALUE ? 0 : Math.max(1, deadlineNs - System.nanoTime());
-            if (!runtime.sendCall(opened, id, timeoutNs, info, argument))
+            if (!runtime.sendCall(opened, id, timeoutNs, info, argument, false))
             {
                 if (opened.calls().remove(id, this))
                 {

@@ -40,8 +40,10 @@ import io.conduit.internal.tcp.DirectWriteSocketChannel;
 import io.conduit.internal.tcp.TlsContexts;
 
 /**
- * RPC over TCP with Netty: one connection per client and server, frames delimited by their length field, TLS 1.3
- * with the Conduit's settings when the endpoint says {@code ?tls=true} (clients verify the server's host name).
+ * RPC over TCP: one connection per client and server, frames delimited by their length field, TLS 1.3 with the
+ * Conduit's settings when the endpoint says {@code ?tls=true} (clients verify the server's host name). Servers and
+ * TLS clients use Netty; plaintext clients use a {@link SocketRpcConnection}, on which a blocking caller reads its
+ * own reply.
  * Each side sends a HEARTBEAT frame when it has written nothing for the Conduit's heartbeat interval and closes a
  * connection that has been silent for its heartbeat timeout, so that a frozen or unreachable peer fails its calls
  * with {@code UNAVAILABLE} as a killed one does. A malformed or oversized frame, or a TLS
@@ -97,6 +99,12 @@ final class TcpRpcTransport
      */
     CompletableFuture<RpcConnection> connect(final EventLoopGroup group, final FrameListener listener)
     {
+        if (ssl == null)
+        {
+            return SocketRpcConnection.connect(this, listener, new InetSocketAddress(endpoint.host(), endpoint.port()),
+                (int)conduit.context().connectTimeoutMs(), maxFrameLength, conduit.context().heartbeatIntervalMs(),
+                conduit.context().heartbeatTimeoutMs());
+        }
         final CompletableFuture<RpcConnection> ready = new CompletableFuture<>();
         final Bootstrap bootstrap = new Bootstrap()
             .group(group)
@@ -145,7 +153,34 @@ final class TcpRpcTransport
         };
     }
 
-    private void protocolError(final RpcConnection connection, final Throwable cause)
+    void connected()
+    {
+        conduit.counters().increment(Counter.CONNECTIONS);
+    }
+
+    void disconnected()
+    {
+        conduit.counters().increment(Counter.DISCONNECTS);
+    }
+
+    /**
+     * The peer has sent nothing, not even a heartbeat, for the heartbeat timeout: close the connection.
+     */
+    void heartbeatTimeout(final RpcConnection connection)
+    {
+        conduit.counters().increment(Counter.HEARTBEAT_TIMEOUTS);
+        if (errorLogged.compareAndSet(false, true))
+        {
+            LOG.warn("rpc peer silent past heartbeat timeout, closing (logged once per endpoint): " +
+                "endpoint={}, peer={}", endpoint, connection.peerAddress());
+        }
+        connection.close();
+    }
+
+    /**
+     * A malformed frame or a failure of the connection's pipeline: count it, log it once, close the connection.
+     */
+    void protocolError(final RpcConnection connection, final Throwable cause)
     {
         if (!connection.isOpen())
         {
@@ -178,7 +213,7 @@ final class TcpRpcTransport
         @Override
         public void channelActive(final ChannelHandlerContext ctx)
         {
-            conduit.counters().increment(Counter.CONNECTIONS);
+            connected();
             if (ssl == null)
             {
                 ready(ctx);
@@ -223,13 +258,7 @@ final class TcpRpcTransport
             }
             else if (event.state() == IdleState.READER_IDLE)
             {
-                conduit.counters().increment(Counter.HEARTBEAT_TIMEOUTS);
-                if (errorLogged.compareAndSet(false, true))
-                {
-                    LOG.warn("rpc peer silent past heartbeat timeout, closing (logged once per endpoint): " +
-                        "endpoint={}, peer={}", endpoint, connection.peerAddress());
-                }
-                connection.close();
+                heartbeatTimeout(connection);
             }
         }
 
@@ -267,7 +296,7 @@ final class TcpRpcTransport
         @Override
         public void channelInactive(final ChannelHandlerContext ctx)
         {
-            conduit.counters().increment(Counter.DISCONNECTS);
+            disconnected();
             connection.releasePending();
             final CompletableFuture<RpcConnection> ready = ctx.channel().attr(READY).get();
             if (ready != null)

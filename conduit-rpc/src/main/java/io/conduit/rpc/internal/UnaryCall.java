@@ -30,6 +30,8 @@ final class UnaryCall extends CompletableFuture<Object> implements ClientPending
     private final long deadlineNs;
     private final AtomicBoolean finished = new AtomicBoolean();
     private int attempts;
+    /** The thread of a blocking stub, which waits for the reply in {@link #await()}; null for asynchronous. */
+    private Thread caller;
     private volatile EndpointChannel channel;
     private volatile RpcConnection connection;
     private volatile long callId;
@@ -53,6 +55,7 @@ final class UnaryCall extends CompletableFuture<Object> implements ClientPending
      */
     UnaryCall start(final boolean timed)
     {
+        caller = timed ? null : Thread.currentThread();
         if (timed && deadlineNs != Long.MAX_VALUE)
         {
             deadlineTimer = runtime.schedule(this::expire, deadlineNs - startNs);
@@ -118,7 +121,8 @@ final class UnaryCall extends CompletableFuture<Object> implements ClientPending
         callId = id;
         picked.outstanding().incrementAndGet();
         opened.calls().put(id, this);
-        if (!runtime.sendCall(opened, id, timeoutNs, info, argument) && opened.calls().remove(id, this))
+        if (!runtime.sendCall(opened, id, timeoutNs, info, argument,
+            Thread.currentThread() == caller) && opened.calls().remove(id, this))
         {
             picked.outstanding().decrementAndGet();
             failAttempt(Status.UNAVAILABLE, "connection lost: endpoint=" + picked, picked);
@@ -251,9 +255,16 @@ final class UnaryCall extends CompletableFuture<Object> implements ClientPending
      */
     Object await()
     {
+        // Over plaintext TCP this thread reads its reply from the socket itself when no other thread is reading.
         // Over shared memory a reply comes within microseconds, from a server that polls on its own CPU: waiting
         // for it by yielding is cheaper than parking, which takes a machine like ours several microseconds to wake
-        // from. Over TCP the reply comes through this process's I/O thread, which the yielding would compete with.
+        // from. Over TCP a reply this thread does not read comes through a reading thread of this process, which
+        // yielding would compete with.
+        final RpcConnection sentOn = connection;
+        if (sentOn != null)
+        {
+            sentOn.receive(this, deadlineNs);
+        }
         final EndpointChannel current = channel;
         if (current != null && current.endpoint().scheme() == Endpoint.Scheme.SHM)
         {

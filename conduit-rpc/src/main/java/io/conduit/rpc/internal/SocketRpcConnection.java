@@ -1,0 +1,509 @@
+package io.conduit.rpc.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A plaintext RPC client connection over a blocking socket, on which a caller blocked for its reply reads the
+ * socket itself instead of waiting to be woken by an I/O thread: the reply costs one wake-up, as it would a
+ * hand-written socket client. The "leader/follower" pattern:
+ * <ul>
+ *     <li><b>Reading</b> is a role one thread holds at a time. A blocking caller takes it when it is free, reads
+ *     and dispatches every frame that arrives (completing other calls too) until its own reply is in, then
+ *     gives it up. A caller that finds the role taken just waits for its future: whoever reads delivers it.</li>
+ *     <li>The connection's own thread takes the role while calls are outstanding that no caller is reading for
+ *     (asynchronous and streaming calls, or calls left over when a leader leaves), and gives it up when none are
+ *     left. It also connects, sends a HEARTBEAT after a heartbeat interval without writes, drains the server's
+ *     heartbeats while nobody reads, and closes the connection when the server has been silent past the
+ *     heartbeat timeout (a frozen server fails its calls with {@code UNAVAILABLE}, as a dead one does).</li>
+ *     <li><b>Writes</b> combine: the thread that finds no write in progress writes its frame and then whatever
+ *     other threads appended while it wrote, so under load many frames share one system call; at most
+ *     {@link #MAX_PENDING_BYTES} wait.</li>
+ * </ul>
+ * A frame shorter than a header or longer than the Conduit's maximum message length, or one the RPC layer finds
+ * malformed, is a protocol error that closes this connection only.
+ */
+final class SocketRpcConnection extends RpcConnection
+{
+    /** Beyond this many bytes waiting for a writer, sends fail: the server is not reading. */
+    private static final int MAX_PENDING_BYTES = 64 * 1024 * 1024;
+    private static final int INITIAL_READ_BYTES = 64 * 1024;
+    /** A read buffer grown past this by a large frame is given back once it is empty. */
+    private static final int RETAINED_READ_BYTES = 1024 * 1024;
+    /** How long a liveness probe waits for bytes when the server has sent nothing for a heartbeat interval. */
+    private static final int PROBE_TIMEOUT_MS = 1;
+
+    private final TcpRpcTransport transport;
+    private final FrameListener listener;
+    private final InetSocketAddress address;
+    private final int connectTimeoutMs;
+    private final int maxFrameLength;
+    private final long intervalNs;
+    private final long timeoutNs;
+    private final int tickMs;
+    private final CompletableFuture<RpcConnection> ready = new CompletableFuture<>();
+    private final Socket socket = new Socket();
+    private final Thread thread;
+    private final AtomicBoolean reading = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final RpcFrame frame = new RpcFrame();
+    private final Object sendLock = new Object();
+    private InputStream in;
+    private OutputStream out;
+    private volatile boolean connected;
+    private volatile boolean parked;
+    private volatile Thread reader;
+    private volatile long lastReadNs;
+    private volatile long lastWriteNs;
+    private long nextCheckNs;
+
+    // Read state: touched only by the thread holding the reading role.
+    private byte[] readBytes = new byte[INITIAL_READ_BYTES];
+    private ByteBuffer readBuffer = ByteBuffer.wrap(readBytes).order(ByteOrder.LITTLE_ENDIAN);
+    private int readStart;
+    private int readEnd;
+    private int soTimeoutMs = -1;
+
+    // Write state: guarded by sendLock, except the batch being written, which only the writer touches.
+    private boolean writing;
+    private byte[] pending = new byte[0];
+    private int pendingLength;
+    private byte[] batch = new byte[0];
+
+    private SocketRpcConnection(
+        final TcpRpcTransport transport,
+        final FrameListener listener,
+        final InetSocketAddress address,
+        final int connectTimeoutMs,
+        final int maxFrameLength,
+        final long heartbeatIntervalMs,
+        final long heartbeatTimeoutMs)
+    {
+        this.transport = transport;
+        this.listener = listener;
+        this.address = address;
+        this.connectTimeoutMs = connectTimeoutMs;
+        this.maxFrameLength = maxFrameLength;
+        this.intervalNs = TimeUnit.MILLISECONDS.toNanos(heartbeatIntervalMs);
+        this.timeoutNs = TimeUnit.MILLISECONDS.toNanos(heartbeatTimeoutMs);
+        this.tickMs = (int)Math.max(1, Math.min(heartbeatIntervalMs, heartbeatTimeoutMs) / 4);
+        this.thread = DaemonThreads.factory("conduit-rpc-client-" + address.getPort()).newThread(this::run);
+    }
+
+    /**
+     * Connect in the background.
+     *
+     * @param transport           to report connections, disconnects and errors to.
+     * @param listener            of the frames received.
+     * @param address             of the server.
+     * @param connectTimeoutMs    before the attempt fails.
+     * @param maxFrameLength      longest frame accepted.
+     * @param heartbeatIntervalMs of write silence before a heartbeat is sent.
+     * @param heartbeatTimeoutMs  of read silence before the connection closes.
+     * @return completed with the connection once it is connected, or exceptionally.
+     */
+    static CompletableFuture<RpcConnection> connect(
+        final TcpRpcTransport transport,
+        final FrameListener listener,
+        final InetSocketAddress address,
+        final int connectTimeoutMs,
+        final int maxFrameLength,
+        final long heartbeatIntervalMs,
+        final long heartbeatTimeoutMs)
+    {
+        final SocketRpcConnection connection = new SocketRpcConnection(transport, listener, address,
+            connectTimeoutMs, maxFrameLength, heartbeatIntervalMs, heartbeatTimeoutMs);
+        connection.thread.start();
+        return connection.ready;
+    }
+
+    @Override
+    public boolean send(final ByteBuffer buffer, final int offset, final int length)
+    {
+        synchronized (sendLock)
+        {
+            if (closed.get())
+            {
+                return false;
+            }
+            if (writing)
+            {
+                if (pendingLength + length > MAX_PENDING_BYTES)
+                {
+                    return false;
+                }
+                if (pending.length < pendingLength + length)
+                {
+                    pending = Arrays.copyOf(pending, Math.max(pendingLength + length, 2 * pending.length));
+                }
+                buffer.get(offset, pending, pendingLength, length);
+                pendingLength += length;
+                return true;
+            }
+            writing = true;
+        }
+        try
+        {
+            if (buffer.hasArray())
+            {
+                out.write(buffer.array(), buffer.arrayOffset() + offset, length);
+            }
+            else
+            {
+                final byte[] copy = new byte[length];
+                buffer.get(offset, copy, 0, length);
+                out.write(copy, 0, length);
+            }
+            writePending();
+            lastWriteNs = System.nanoTime();
+            return true;
+        }
+        catch (final IOException ex)
+        {
+            synchronized (sendLock)
+            {
+                writing = false;
+                pendingLength = 0;
+            }
+            close();
+            return false;
+        }
+    }
+
+    /**
+     * Write what other threads appended during this thread's write, until nothing is left.
+     */
+    private void writePending() throws IOException
+    {
+        while (true)
+        {
+            final byte[] toWrite;
+            final int toWriteLength;
+            synchronized (sendLock)
+            {
+                if (pendingLength == 0)
+                {
+                    writing = false;
+                    return;
+                }
+                toWrite = pending;
+                toWriteLength = pendingLength;
+                pending = batch;
+                pendingLength = 0;
+                batch = toWrite;
+            }
+            out.write(toWrite, 0, toWriteLength);
+        }
+    }
+
+    @Override
+    void receive(final Future<?> reply, final long deadlineNs)
+    {
+        final Thread current = Thread.currentThread();
+        if (reader == current || current == thread)
+        {
+            // A blocking call made from a callback run while reading: the reading below would reenter.
+            return;
+        }
+        if (reply.isDone() || !reading.compareAndSet(false, true))
+        {
+            return;
+        }
+        reader = current;
+        try
+        {
+            while (!reply.isDone() && !closed.get())
+            {
+                final long leftNs = deadlineNs - System.nanoTime();
+                if (leftNs <= 0)
+                {
+                    return;
+                }
+                readOnce((int)Math.min(tickMs, Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNs) + 1)));
+            }
+        }
+        finally
+        {
+            reader = null;
+            reading.set(false);
+            if (!calls().isEmpty())
+            {
+                replyExpected();
+            }
+        }
+    }
+
+    @Override
+    void replyExpected()
+    {
+        if (parked)
+        {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    private void run()
+    {
+        try
+        {
+            socket.setTcpNoDelay(true);
+            socket.connect(address, connectTimeoutMs);
+            in = socket.getInputStream();
+            out = socket.getOutputStream();
+        }
+        catch (final IOException ex)
+        {
+            closeSocket();
+            ready.completeExceptionally(ex);
+            return;
+        }
+        final long now = System.nanoTime();
+        lastReadNs = now;
+        lastWriteNs = now;
+        nextCheckNs = now;
+        connected = true;
+        transport.connected();
+        ready.complete(this);
+        while (!closed.get())
+        {
+            if (!calls().isEmpty() && reading.compareAndSet(false, true))
+            {
+                reader = thread;
+                try
+                {
+                    while (!closed.get() && !calls().isEmpty())
+                    {
+                        readOnce(tickMs);
+                        checkLiveness(true);
+                    }
+                }
+                finally
+                {
+                    reader = null;
+                    reading.set(false);
+                }
+            }
+            checkLiveness(false);
+            parked = true;
+            if (!closed.get() && (calls().isEmpty() || reading.get()))
+            {
+                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(tickMs));
+            }
+            parked = false;
+        }
+    }
+
+    /**
+     * At most once a tick: send a heartbeat when nothing was written for an interval, read what the server sent
+     * while nobody was reading, and close when the server has been silent past the timeout.
+     *
+     * @param holdingRead true when this thread holds the reading role.
+     */
+    private void checkLiveness(final boolean holdingRead)
+    {
+        final long now = System.nanoTime();
+        if (now - nextCheckNs < 0 || closed.get())
+        {
+            return;
+        }
+        nextCheckNs = now + TimeUnit.MILLISECONDS.toNanos(tickMs);
+        if (now - lastWriteNs >= intervalNs)
+        {
+            final RpcFrameDescriptor.FrameBuffer heartbeat = RpcFrameDescriptor.FrameBuffer.current();
+            send(heartbeat.buffer(), 0, RpcFrameDescriptor.encodeHeartbeat(heartbeat));
+        }
+        if (!holdingRead && reading.compareAndSet(false, true))
+        {
+            reader = thread;
+            try
+            {
+                // Bytes waiting are read at once; a server silent for an interval is probed, which finds a close.
+                if (available() > 0 || now - lastReadNs >= intervalNs)
+                {
+                    readOnce(PROBE_TIMEOUT_MS);
+                }
+            }
+            finally
+            {
+                reader = null;
+                reading.set(false);
+            }
+        }
+        if (!closed.get() && System.nanoTime() - lastReadNs > timeoutNs)
+        {
+            transport.heartbeatTimeout(this);
+        }
+    }
+
+    private int available()
+    {
+        try
+        {
+            return in.available();
+        }
+        catch (final IOException ex)
+        {
+            return 0;
+        }
+    }
+
+    /**
+     * Read once, waiting at most {@code timeoutMs}, and dispatch every whole frame received. The caller holds the
+     * reading role. Errors close the connection.
+     */
+    private void readOnce(final int timeoutMs)
+    {
+        try
+        {
+            if (timeoutMs != soTimeoutMs)
+            {
+                socket.setSoTimeout(timeoutMs);
+                soTimeoutMs = timeoutMs;
+            }
+            final int read = in.read(readBytes, readEnd, readBytes.length - readEnd);
+            if (read < 0)
+            {
+                close();
+                return;
+            }
+            lastReadNs = System.nanoTime();
+            readEnd += read;
+            dispatchFrames();
+        }
+        catch (final SocketTimeoutException ex)
+        {
+            // Nothing arrived in time: the caller looks at its reply, deadline and the connection again.
+        }
+        catch (final MalformedFrameException ex)
+        {
+            transport.protocolError(this, ex);
+        }
+        catch (final IOException ex)
+        {
+            close();
+        }
+    }
+
+    private void dispatchFrames()
+    {
+        while (readEnd - readStart >= Integer.BYTES)
+        {
+            final int length = readBuffer.getInt(readStart + RpcFrameDescriptor.LENGTH_OFFSET);
+            if (length < RpcFrameDescriptor.HEADER_LENGTH || length > maxFrameLength)
+            {
+                throw new MalformedFrameException("bad frame length: lengthBytes=" + length +
+                    ", maxFrameLength=" + maxFrameLength);
+            }
+            if (readEnd - readStart < length)
+            {
+                makeRoom(length);
+                return;
+            }
+            final int start = readStart;
+            readStart += length;
+            if (frame.wrap(readBuffer, start, length).type() != RpcFrameDescriptor.TYPE_HEARTBEAT)
+            {
+                listener.onFrame(this, frame);
+            }
+        }
+        makeRoom(Integer.BYTES);
+    }
+
+    /**
+     * Make room after the bytes not yet dispatched for a frame of {@code length}: start over when nothing is
+     * left (giving back a buffer a large frame grew), else move the bytes to the front, into a larger buffer when
+     * the frame would not fit.
+     */
+    private void makeRoom(final int length)
+    {
+        final int unread = readEnd - readStart;
+        if (unread == 0)
+        {
+            readStart = 0;
+            readEnd = 0;
+            if (readBytes.length > RETAINED_READ_BYTES)
+            {
+                setReadBytes(new byte[INITIAL_READ_BYTES]);
+            }
+            return;
+        }
+        if (readStart + length <= readBytes.length)
+        {
+            return;
+        }
+        final byte[] target = length > readBytes.length ?
+            new byte[(int)Math.min(Math.max(length, 2L * readBytes.length), Math.max(length, maxFrameLength))] :
+            readBytes;
+        System.arraycopy(readBytes, readStart, target, 0, unread);
+        setReadBytes(target);
+        readStart = 0;
+        readEnd = unread;
+    }
+
+    private void setReadBytes(final byte[] bytes)
+    {
+        if (bytes != readBytes)
+        {
+            readBytes = bytes;
+            readBuffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        }
+    }
+
+    @Override
+    public String peerIdentity()
+    {
+        return null;
+    }
+
+    @Override
+    public String peerAddress()
+    {
+        return String.valueOf(address);
+    }
+
+    @Override
+    public boolean isOpen()
+    {
+        return connected && !closed.get();
+    }
+
+    @Override
+    public void close()
+    {
+        if (!closed.compareAndSet(false, true))
+        {
+            return;
+        }
+        closeSocket();
+        LockSupport.unpark(thread);
+        if (connected)
+        {
+            transport.disconnected();
+            listener.onClosed(this);
+        }
+    }
+
+    private void closeSocket()
+    {
+        try
+        {
+            socket.close();
+        }
+        catch (final IOException ignore)
+        {
+            // Closing anyway.
+        }
+    }
+}
