@@ -30,7 +30,8 @@ import java.util.concurrent.locks.LockSupport;
  *     heartbeat timeout (a frozen server fails its calls with {@code UNAVAILABLE}, as a dead one does).</li>
  *     <li><b>Writes</b> combine: the thread that finds no write in progress writes its frame and then whatever
  *     other threads appended while it wrote, so under load many frames share one system call; at most
- *     {@link #MAX_PENDING_BYTES} wait.</li>
+ *     {@link #MAX_PENDING_BYTES} wait. Frames sent from callbacks while received frames are dispatched (the next
+ *     asynchronous call, typically) are written together once the dispatching ends.</li>
  * </ul>
  * A frame shorter than a header or longer than the Conduit's maximum message length, or one the RPC layer finds
  * malformed, is a protocol error that closes this connection only.
@@ -75,6 +76,7 @@ final class SocketRpcConnection extends RpcConnection
     private int readStart;
     private int readEnd;
     private int soTimeoutMs = -1;
+    private boolean dispatching;
 
     // Write state: guarded by sendLock, except the batch being written, which only the writer touches.
     private boolean writing;
@@ -132,13 +134,15 @@ final class SocketRpcConnection extends RpcConnection
     @Override
     public boolean send(final ByteBuffer buffer, final int offset, final int length)
     {
+        // Frames sent by callbacks of the frames being dispatched wait until all are, and leave together.
+        final boolean deferred = reader == Thread.currentThread() && dispatching;
         synchronized (sendLock)
         {
             if (closed.get())
             {
                 return false;
             }
-            if (writing)
+            if (writing || deferred)
             {
                 if (pendingLength + length > MAX_PENDING_BYTES)
                 {
@@ -166,46 +170,76 @@ final class SocketRpcConnection extends RpcConnection
                 buffer.get(offset, copy, 0, length);
                 out.write(copy, 0, length);
             }
-            writePending();
-            lastWriteNs = System.nanoTime();
-            return true;
         }
         catch (final IOException ex)
         {
-            synchronized (sendLock)
+            writeFailed();
+            return false;
+        }
+        return writePending();
+    }
+
+    /**
+     * Write the frames deferred while dispatching, unless another thread is writing: it writes them.
+     */
+    private void writeDeferred()
+    {
+        synchronized (sendLock)
+        {
+            if (writing || pendingLength == 0)
             {
-                writing = false;
-                pendingLength = 0;
+                return;
             }
-            close();
+            writing = true;
+        }
+        writePending();
+    }
+
+    /**
+     * Write what other threads appended during this thread's write, until nothing is left, and stop writing.
+     *
+     * @return false when the connection broke.
+     */
+    private boolean writePending()
+    {
+        try
+        {
+            while (true)
+            {
+                final byte[] toWrite;
+                final int toWriteLength;
+                synchronized (sendLock)
+                {
+                    if (pendingLength == 0)
+                    {
+                        writing = false;
+                        lastWriteNs = System.nanoTime();
+                        return true;
+                    }
+                    toWrite = pending;
+                    toWriteLength = pendingLength;
+                    pending = batch;
+                    pendingLength = 0;
+                    batch = toWrite;
+                }
+                out.write(toWrite, 0, toWriteLength);
+            }
+        }
+        catch (final IOException ex)
+        {
+            writeFailed();
             return false;
         }
     }
 
-    /**
-     * Write what other threads appended during this thread's write, until nothing is left.
-     */
-    private void writePending() throws IOException
+    private void writeFailed()
     {
-        while (true)
+        synchronized (sendLock)
         {
-            final byte[] toWrite;
-            final int toWriteLength;
-            synchronized (sendLock)
-            {
-                if (pendingLength == 0)
-                {
-                    writing = false;
-                    return;
-                }
-                toWrite = pending;
-                toWriteLength = pendingLength;
-                pending = batch;
-                pendingLength = 0;
-                batch = toWrite;
-            }
-            out.write(toWrite, 0, toWriteLength);
+            writing = false;
+            pendingLength = 0;
         }
+        close();
     }
 
     @Override
@@ -380,7 +414,16 @@ final class SocketRpcConnection extends RpcConnection
             }
             lastReadNs = System.nanoTime();
             readEnd += read;
-            dispatchFrames();
+            dispatching = true;
+            try
+            {
+                dispatchFrames();
+            }
+            finally
+            {
+                dispatching = false;
+                writeDeferred();
+            }
         }
         catch (final SocketTimeoutException ex)
         {
