@@ -4,14 +4,18 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
@@ -67,6 +71,66 @@ class RpcCallTest
             .build();
         client = clientBuilder.endpoint(server.endpoint()).defaultDeadline(Duration.ofSeconds(10)).build();
         return client.proxy(TestService.class);
+    }
+
+    /**
+     * Blocking callers read replies themselves where the transport lets them, and read others' on the way;
+     * asynchronous callers rely on the connection's own thread. Mixed, every reply still reaches its caller.
+     */
+    @ParameterizedTest
+    @MethodSource("endpoints")
+    void shouldDeliverEveryReplyWhenBlockingAndAsynchronousCallersMix(final String endpoint) throws Exception
+    {
+        start(endpoint);
+        final EchoService echo = client.proxy(EchoService.class);
+        final int threads = 8;
+        final int callsPerThread = 2_000;
+        final AtomicInteger wrong = new AtomicInteger();
+        final List<CompletableFuture<Void>> done = new ArrayList<>();
+        final ExecutorService callers = Executors.newFixedThreadPool(threads);
+        for (int t = 0; t < threads; t++)
+        {
+            final boolean blocking = t % 2 == 0;
+            final byte id = (byte)t;
+            done.add(CompletableFuture.runAsync(() ->
+            {
+                final List<CompletableFuture<byte[]>> pending = new ArrayList<>();
+                for (int i = 0; i < callsPerThread; i++)
+                {
+                    final byte[] payload = {id, (byte)i, (byte)(i >> 8)};
+                    if (blocking)
+                    {
+                        countWrong(echo.echo(payload), payload, wrong);
+                        continue;
+                    }
+                    pending.add(echo.echoAsync(payload).whenComplete((reply, error) ->
+                        countWrong(reply, payload, wrong)));
+                    if (pending.size() == 16)
+                    {
+                        pending.forEach(CompletableFuture::join);
+                        pending.clear();
+                    }
+                }
+                pending.forEach(CompletableFuture::join);
+            }, callers));
+        }
+        try
+        {
+            CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0])).get(45, TimeUnit.SECONDS);
+        }
+        finally
+        {
+            callers.shutdownNow();
+        }
+        assertThat(wrong.get()).isZero();
+    }
+
+    private static void countWrong(final byte[] reply, final byte[] expected, final AtomicInteger wrong)
+    {
+        if (!Arrays.equals(reply, expected))
+        {
+            wrong.incrementAndGet();
+        }
     }
 
     @ParameterizedTest

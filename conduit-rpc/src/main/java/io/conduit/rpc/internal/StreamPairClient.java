@@ -2,6 +2,7 @@ package io.conduit.rpc.internal;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -12,6 +13,7 @@ import io.conduit.ConduitException;
 import io.conduit.Endpoint;
 import io.conduit.ErrorCode;
 import io.conduit.Header;
+import io.conduit.MessageHandler;
 import io.conduit.Publication;
 import io.conduit.Subscription;
 
@@ -21,11 +23,15 @@ import io.conduit.Subscription;
  * call ids it does not know, which it ignores). Ready once the request publication is connected; closed, and
  * its calls failed with {@code UNAVAILABLE}, when that connection drops (the server went away) or when this
  * side's reply subscription was evicted and skipped replies (shm, a process starved past the liveness timeout),
- * or when the server says GOAWAY because its request subscription was.
+ * or when the server says GOAWAY because its request subscription was. A blocking caller polls the reply stream
+ * itself while no other thread does, saving the hand-off from the poller thread, which polls only for replies
+ * no caller is polling for.
  */
 final class StreamPairClient extends RpcConnection
 {
     private static final long SEND_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final int POLL_LIMIT = 64;
+    private static final long POLL_TIMEOUT_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final Endpoint endpoint;
     private final FrameListener listener;
@@ -36,6 +42,8 @@ final class StreamPairClient extends RpcConnection
     private final CompletableFuture<RpcConnection> ready = new CompletableFuture<>();
     private final RpcFrame frame = new RpcFrame();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final MessageHandler onMessage = this::onMessage;
+    private final AtomicBoolean polling = new AtomicBoolean();
     private final StreamPoller poller;
 
     private StreamPairClient(final Conduit conduit, final Endpoint endpoint, final FrameListener listener)
@@ -47,8 +55,8 @@ final class StreamPairClient extends RpcConnection
         this.publication = conduit.addPublication(endpoint.toString(), StreamPairServer.REQUEST_STREAM);
         this.connectDeadlineNs = System.nanoTime() +
             TimeUnit.MILLISECONDS.toNanos(conduit.context().connectTimeoutMs());
-        this.poller = new StreamPoller(endpoint, subscription, this::onMessage, this::check, this::close,
-            "conduit-rpc-client-" + endpoint.name());
+        this.poller = new StreamPoller(endpoint, subscription, onMessage, this::check, this::close,
+            "conduit-rpc-client-" + endpoint.name(), polling, () -> !calls().isEmpty());
     }
 
     /**
@@ -67,6 +75,49 @@ final class StreamPairClient extends RpcConnection
     public int replyStream()
     {
         return replyStream;
+    }
+
+    /**
+     * A blocking caller polls the reply stream itself while no other thread does, until its reply is in.
+     */
+    @Override
+    void receive(final Future<?> reply, final long deadlineNs)
+    {
+        if (Thread.currentThread() == poller.thread() || reply.isDone() || !polling.compareAndSet(false, true))
+        {
+            return;
+        }
+        try
+        {
+            while (!reply.isDone() && !closed.get())
+            {
+                final long leftNs = deadlineNs - System.nanoTime();
+                if (leftNs <= 0)
+                {
+                    return;
+                }
+                subscription.poll(onMessage, POLL_LIMIT, Math.min(leftNs, POLL_TIMEOUT_NS));
+            }
+        }
+        catch (final ConduitException | IllegalStateException ex)
+        {
+            // The subscription closed under the caller: the connection is over.
+            close();
+        }
+        finally
+        {
+            polling.set(false);
+            if (!calls().isEmpty())
+            {
+                poller.wake();
+            }
+        }
+    }
+
+    @Override
+    void replyExpected()
+    {
+        poller.wake();
     }
 
     private void onMessage(final ByteBuffer buffer, final int offset, final int length, final Header header)

@@ -1,6 +1,9 @@
 package io.conduit.rpc.internal;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 import io.conduit.ConduitException;
 import io.conduit.Endpoint;
@@ -9,7 +12,9 @@ import io.conduit.MessageHandler;
 import io.conduit.Subscription;
 
 /**
- * A daemon thread that polls one subscription and runs a periodic check. Without an {@code idle} option on the
+ * A daemon thread that polls one subscription and runs a periodic check. Given a role to share with callers that
+ * poll the subscription themselves, it polls only while it holds the role and its work is wanted, and otherwise
+ * parks between checks. Without an {@code idle} option on the
  * endpoint it sleeps in the blocking poll until the transport wakes it; with one ({@code ?idle=busy-spin} for
  * the lowest latency) it polls with that idle strategy. When polling fails, such as when the subscription was
  * closed under it (its Conduit closing), it runs its stop action and ends.
@@ -25,7 +30,10 @@ final class StreamPoller implements AutoCloseable
     private final Runnable onFailure;
     private final IdleStrategy idle;
     private final Thread thread;
+    private final AtomicBoolean role;
+    private final BooleanSupplier wanted;
     private volatile boolean running = true;
+    private volatile boolean parked;
 
     StreamPoller(
         final Endpoint endpoint,
@@ -35,6 +43,26 @@ final class StreamPoller implements AutoCloseable
         final Runnable onFailure,
         final String name)
     {
+        this(endpoint, subscription, handler, check, onFailure, name, null, null);
+    }
+
+    /**
+     * @param role   held by whoever polls, when callers may poll the subscription too; null when only this
+     *               thread polls.
+     * @param wanted true while this thread should poll when the role is free; null with a null role.
+     */
+    StreamPoller(
+        final Endpoint endpoint,
+        final Subscription subscription,
+        final MessageHandler handler,
+        final Runnable check,
+        final Runnable onFailure,
+        final String name,
+        final AtomicBoolean role,
+        final BooleanSupplier wanted)
+    {
+        this.role = role;
+        this.wanted = wanted;
         this.subscription = subscription;
         this.handler = handler;
         this.check = check;
@@ -53,9 +81,32 @@ final class StreamPoller implements AutoCloseable
         {
             while (running)
             {
-                final int work = idle == null ?
-                    subscription.poll(handler, MESSAGE_LIMIT, CHECK_INTERVAL_NS) :
-                    subscription.poll(handler, MESSAGE_LIMIT);
+                final int work;
+                if (role == null)
+                {
+                    work = pollOnce();
+                }
+                else if (wanted.getAsBoolean() && role.compareAndSet(false, true))
+                {
+                    try
+                    {
+                        work = pollOnce();
+                    }
+                    finally
+                    {
+                        role.set(false);
+                    }
+                }
+                else
+                {
+                    work = 0;
+                    parked = true;
+                    if (running && (!wanted.getAsBoolean() || role.get()))
+                    {
+                        LockSupport.parkNanos(this, CHECK_INTERVAL_NS);
+                    }
+                    parked = false;
+                }
                 final long nowNs = System.nanoTime();
                 if (nowNs - nextCheckNs >= 0)
                 {
@@ -78,10 +129,37 @@ final class StreamPoller implements AutoCloseable
         }
     }
 
+    private int pollOnce()
+    {
+        return idle == null ?
+            subscription.poll(handler, MESSAGE_LIMIT, CHECK_INTERVAL_NS) :
+            subscription.poll(handler, MESSAGE_LIMIT);
+    }
+
+    /**
+     * Poll again soon if waiting for the role or for work: there is some.
+     */
+    void wake()
+    {
+        if (parked)
+        {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /**
+     * @return the polling thread.
+     */
+    Thread thread()
+    {
+        return thread;
+    }
+
     @Override
     public void close()
     {
         running = false;
+        LockSupport.unpark(thread);
         if (Thread.currentThread() != thread)
         {
             try

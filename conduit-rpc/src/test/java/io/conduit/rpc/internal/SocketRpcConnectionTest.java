@@ -10,9 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -144,61 +142,6 @@ class SocketRpcConnectionTest
         assertThat(conduit.counters().get(Counter.CONNECTIONS)).isEqualTo(1);
         assertThat(conduit.counters().get(Counter.HEARTBEAT_TIMEOUTS)).isZero();
         assertThat(serverConduit.counters().get(Counter.HEARTBEAT_TIMEOUTS)).isZero();
-    }
-
-    @Test
-    void shouldDeliverEveryReplyWhenBlockingAndAsynchronousCallersMix() throws Exception
-    {
-        final Conduit conduit = conduit();
-        final RpcServer server = start(RpcServer.builder(conduit).endpoint("tcp://127.0.0.1:0")
-            .service(EchoService.class, new EchoService.Impl()).build());
-        final EchoService echo = client(conduit, Integer.parseInt(server.endpoint().replaceAll(".*:", "")))
-            .proxy(EchoService.class);
-        final int threads = 8;
-        final int callsPerThread = 2_000;
-        final AtomicInteger wrong = new AtomicInteger();
-        final List<CompletableFuture<Void>> done = new ArrayList<>();
-        for (int t = 0; t < threads; t++)
-        {
-            final boolean blocking = t % 2 == 0;
-            final byte id = (byte)t;
-            done.add(CompletableFuture.runAsync(() ->
-            {
-                final List<CompletableFuture<byte[]>> pending = new ArrayList<>();
-                for (int i = 0; i < callsPerThread; i++)
-                {
-                    final byte[] payload = {id, (byte)i};
-                    if (blocking)
-                    {
-                        check(echo.echo(payload), payload, wrong);
-                    }
-                    else
-                    {
-                        pending.add(echo.echoAsync(payload).thenApply(reply ->
-                        {
-                            check(reply, payload, wrong);
-                            return reply;
-                        }));
-                        if (pending.size() == 16)
-                        {
-                            pending.forEach(CompletableFuture::join);
-                            pending.clear();
-                        }
-                    }
-                }
-                pending.forEach(CompletableFuture::join);
-            }));
-        }
-        CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0])).get(25, TimeUnit.SECONDS);
-        assertThat(wrong.get()).isZero();
-    }
-
-    private static void check(final byte[] reply, final byte[] expected, final AtomicInteger wrong)
-    {
-        if (!Arrays.equals(reply, expected))
-        {
-            wrong.incrementAndGet();
-        }
     }
 
     private Conduit conduit()
