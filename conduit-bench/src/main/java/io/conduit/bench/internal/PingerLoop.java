@@ -48,7 +48,9 @@ final class PingerLoop
     }
 
     /**
-     * Warm up, measure, then send the end message and report the histogram.
+     * Warm up, measure, then send the end message and report the histogram. Warm-up and measurement are one loop
+     * on one schedule that switches histograms: a loop of its own for the measurement would start interpreted and
+     * be compiled again (on-stack replacement, with the whole send path inlined) while it measures.
      *
      * @param channel to the harness.
      * @throws Exception when the transport fails or an echo carries the wrong sequence.
@@ -56,12 +58,51 @@ final class PingerLoop
     void run(final SideChannel channel) throws Exception
     {
         channel.phase("warmup");
-        runPhase(workload.warmupNs(), new Histogram(HIGHEST_TRACKABLE_NS, 3));
-        channel.phase("measure");
-        final Histogram histogram = new Histogram(HIGHEST_TRACKABLE_NS, 3);
         final long startNs = System.nanoTime();
-        final long late = runPhase(workload.durationNs(), histogram);
-        final long elapsedNs = System.nanoTime() - startNs;
+        final long measureFromNs = startNs + workload.warmupNs();
+        final long endNs = measureFromNs + workload.durationNs();
+        final Histogram warmup = new Histogram(HIGHEST_TRACKABLE_NS, 3);
+        final Histogram histogram = new Histogram(HIGHEST_TRACKABLE_NS, 3);
+        final long intervalNs = workload.intervalNs();
+        long scheduledNs = startNs;
+        Histogram recording = warmup;
+        long measureStartNs = 0;
+        while (scheduledNs < endNs)
+        {
+            if (recording == warmup && scheduledNs >= measureFromNs)
+            {
+                channel.phase("measure");
+                recording = histogram;
+                measureStartNs = System.nanoTime();
+                // A backlog of the warm-up is not the measurement's: it starts on time.
+                scheduledNs = Math.max(scheduledNs, measureStartNs);
+            }
+            final long nowNs = waitUntil(scheduledNs);
+            if (nowNs >= endNs)
+            {
+                break;
+            }
+            final long expected = sequence++;
+            client.ping(expected);
+            final long echoed = client.awaitPong();
+            final long arrivedNs = client.lastPongArrivalNs();
+            final long latencyNs = (arrivedNs != 0 ? arrivedNs : System.nanoTime()) - scheduledNs;
+            if (echoed != expected)
+            {
+                throw new IllegalStateException("echo out of order: expected=" + expected + ", echoed=" + echoed);
+            }
+            recording.recordValue(Math.min(latencyNs, HIGHEST_TRACKABLE_NS));
+            scheduledNs += intervalNs;
+        }
+        final long stopNs = System.nanoTime();
+        long late = 0;
+        for (scheduledNs = Math.max(scheduledNs, measureFromNs); scheduledNs < endNs; scheduledNs += intervalNs)
+        {
+            // Sends the run had no time left for: late by the time it stopped (coordinated omission).
+            histogram.recordValue(Math.min(Math.max(stopNs - scheduledNs, 0), HIGHEST_TRACKABLE_NS));
+            late++;
+        }
+        final long elapsedNs = stopNs - (measureStartNs != 0 ? measureStartNs : measureFromNs);
         channel.phase("done");
         client.ping(Workload.END_SEQUENCE);
         client.awaitPong();
@@ -77,41 +118,6 @@ final class PingerLoop
             result.put("counters", counters);
         }
         channel.result(result);
-    }
-
-    private long runPhase(final long phaseNs, final Histogram histogram) throws Exception
-    {
-        final long intervalNs = workload.intervalNs();
-        final long startNs = System.nanoTime();
-        final long endNs = startNs + phaseNs;
-        long scheduledNs = startNs;
-        while (scheduledNs < endNs)
-        {
-            final long nowNs = waitUntil(scheduledNs);
-            if (nowNs >= endNs)
-            {
-                break;
-            }
-            final long expected = sequence++;
-            client.ping(expected);
-            final long echoed = client.awaitPong();
-            final long arrivedNs = client.lastPongArrivalNs();
-            final long latencyNs = (arrivedNs != 0 ? arrivedNs : System.nanoTime()) - scheduledNs;
-            if (echoed != expected)
-            {
-                throw new IllegalStateException("echo out of order: expected=" + expected + ", echoed=" + echoed);
-            }
-            histogram.recordValue(Math.min(latencyNs, HIGHEST_TRACKABLE_NS));
-            scheduledNs += intervalNs;
-        }
-        final long stopNs = System.nanoTime();
-        long late = 0;
-        for (; scheduledNs < endNs; scheduledNs += intervalNs)
-        {
-            histogram.recordValue(Math.min(Math.max(stopNs - scheduledNs, 0), HIGHEST_TRACKABLE_NS));
-            late++;
-        }
-        return late;
     }
 
     private long waitUntil(final long deadlineNs)
