@@ -12,12 +12,12 @@ import io.conduit.MessageHandler;
 import io.conduit.Subscription;
 
 /**
- * A daemon thread that polls one subscription and runs a periodic check. Given a role to share with callers that
- * poll the subscription themselves, it polls only while it holds the role and its work is wanted, and otherwise
- * parks between checks. Without an {@code idle} option on the
+ * A daemon thread that polls one subscription and runs a periodic check. Without an {@code idle} option on the
  * endpoint it sleeps in the blocking poll until the transport wakes it; with one ({@code ?idle=busy-spin} for
  * the lowest latency) it polls with that idle strategy. When polling fails, such as when the subscription was
- * closed under it (its Conduit closing), it runs its stop action and ends.
+ * closed under it (its Conduit closing), it runs its stop action and ends. Given a role to share with callers
+ * that poll the subscription themselves, it polls only while it holds the role and its work is wanted, and
+ * otherwise parks between checks.
  */
 final class StreamPoller implements AutoCloseable
 {

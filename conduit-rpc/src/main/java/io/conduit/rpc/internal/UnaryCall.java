@@ -255,11 +255,12 @@ final class UnaryCall extends CompletableFuture<Object> implements ClientPending
      */
     Object await()
     {
-        // Over plaintext TCP this thread reads its reply from the socket itself when no other thread is reading.
-        // Over shared memory a reply comes within microseconds, from a server that polls on its own CPU: waiting
-        // for it by yielding is cheaper than parking, which takes a machine like ours several microseconds to wake
-        // from. Over TCP a reply this thread does not read comes through a reading thread of this process, which
-        // yielding would compete with.
+        // Over plaintext TCP, shared memory and inproc this thread receives its reply itself (reads the socket,
+        // polls the reply stream) when no other thread is receiving. When another is, it waits for that thread to
+        // deliver the reply. Over shared memory a reply comes within microseconds, from a server that polls on its
+        // own CPU: waiting for it by yielding is cheaper than parking, which takes a machine like ours several
+        // microseconds to wake from. Over TCP the receiving thread is in this process, and yielding would compete
+        // with it.
         final RpcConnection sentOn = connection;
         if (sentOn != null)
         {
