@@ -20,9 +20,10 @@ import io.conduit.internal.tcp.DirectWriteSocketChannel;
  * pending buffer, and the first append after a flush schedules one flush on the event loop, which writes
  * everything appended by then in one write, so under load many calls share one system call (frames sent on the
  * event loop itself, such as replies of handlers run there, are flushed once it has read what was waiting). When
- * at most one call is in flight on a plaintext connection and nothing is queued, a frame sent from another thread
- * is written to the socket by that thread instead, saving the event loop's wake-up (the latency case); what the
- * socket does not take at once is queued as usual. With more calls in flight, batching wins.
+ * at most one call is in flight on a plaintext connection and nothing is queued, a frame is written to the socket
+ * at once by the thread sending it, saving the event loop's wake-up or its flush task (the latency case): by
+ * another thread, or by the event loop when no bytes of further requests wait behind the one it is handling.
+ * What the socket does not take at once is queued as usual. With more calls in flight, batching wins.
  */
 final class TcpRpcConnection extends RpcConnection
 {
@@ -31,6 +32,7 @@ final class TcpRpcConnection extends RpcConnection
     private static final int INITIAL_BATCH_BYTES = 16 * 1024;
 
     private final Channel channel;
+    private final RpcFrameDecoder frames;
     private final DirectWriteSocketChannel directChannel;
     private final Runnable flushTask = this::flush;
     private final ChannelFutureListener written = this::written;
@@ -39,9 +41,10 @@ final class TcpRpcConnection extends RpcConnection
     private ByteBuf pending;
     private boolean flushScheduled;
 
-    TcpRpcConnection(final Channel channel, final boolean directWrites)
+    TcpRpcConnection(final Channel channel, final RpcFrameDecoder frames, final boolean directWrites)
     {
         this.channel = channel;
+        this.frames = frames;
         this.directChannel = directWrites && channel instanceof DirectWriteSocketChannel ?
             (DirectWriteSocketChannel)channel : null;
     }
@@ -58,7 +61,7 @@ final class TcpRpcConnection extends RpcConnection
             }
             final ByteBuffer frame = buffer.slice(offset, length);
             if (directChannel != null && calls().size() <= 1 && !flushScheduled && !writeInProgress && pending == null &&
-                !channel.eventLoop().inEventLoop())
+                (!channel.eventLoop().inEventLoop() || !frames.hasBufferedBytes()))
             {
                 try
                 {

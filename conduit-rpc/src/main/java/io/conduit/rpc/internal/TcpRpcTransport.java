@@ -3,7 +3,6 @@ package io.conduit.rpc.internal;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 import javax.net.ssl.SSLParameters;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +20,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -146,9 +144,10 @@ final class TcpRpcTransport
                 }
                 channel.pipeline().addLast("idle", new IdleStateHandler(conduit.context().heartbeatTimeoutMs(),
                     conduit.context().heartbeatIntervalMs(), 0, TimeUnit.MILLISECONDS));
-                channel.pipeline().addLast("frames", new LengthFieldBasedFrameDecoder(
-                    ByteOrder.LITTLE_ENDIAN, maxFrameLength, 0, 4, -4, 0, true));
-                channel.pipeline().addLast("rpc", new Handler(new TcpRpcConnection(channel, ssl == null), listener));
+                final RpcFrameDecoder frames = new RpcFrameDecoder(maxFrameLength);
+                channel.pipeline().addLast("frames", frames);
+                channel.pipeline().addLast("rpc",
+                    new Handler(new TcpRpcConnection(channel, frames, ssl == null), listener));
             }
         };
     }
