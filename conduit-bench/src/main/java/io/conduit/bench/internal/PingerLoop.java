@@ -58,29 +58,32 @@ final class PingerLoop
     void run(final SideChannel channel) throws Exception
     {
         channel.phase("warmup");
-        final long startNs = System.nanoTime();
-        final long measureFromNs = startNs + workload.warmupNs();
-        final long endNs = measureFromNs + workload.durationNs();
-        final Histogram warmup = new Histogram(HIGHEST_TRACKABLE_NS, 3);
-        final Histogram histogram = new Histogram(HIGHEST_TRACKABLE_NS, 3);
         final long intervalNs = workload.intervalNs();
-        long scheduledNs = startNs;
-        Histogram recording = warmup;
+        final long warmupEndNs = System.nanoTime() + workload.warmupNs();
+        final Histogram histogram = new Histogram(HIGHEST_TRACKABLE_NS, 3);
+        Histogram recording = new Histogram(HIGHEST_TRACKABLE_NS, 3);
+        long scheduledNs = System.nanoTime();
         long measureStartNs = 0;
-        while (scheduledNs < endNs)
+        long measureEndNs = Long.MAX_VALUE;
+        while (true)
         {
-            if (recording == warmup && scheduledNs >= measureFromNs)
+            if (recording != histogram && (scheduledNs >= warmupEndNs || System.nanoTime() >= warmupEndNs))
             {
                 channel.phase("measure");
                 recording = histogram;
                 measureStartNs = System.nanoTime();
+                measureEndNs = measureStartNs + workload.durationNs();
                 // A backlog of the warm-up is not the measurement's: it starts on time.
                 scheduledNs = Math.max(scheduledNs, measureStartNs);
             }
             final long nowNs = waitUntil(scheduledNs);
-            if (nowNs >= endNs)
+            if (nowNs >= measureEndNs)
             {
                 break;
+            }
+            if (recording != histogram && nowNs >= warmupEndNs)
+            {
+                continue;
             }
             final long expected = sequence++;
             client.ping(expected);
@@ -96,13 +99,13 @@ final class PingerLoop
         }
         final long stopNs = System.nanoTime();
         long late = 0;
-        for (scheduledNs = Math.max(scheduledNs, measureFromNs); scheduledNs < endNs; scheduledNs += intervalNs)
+        for (; scheduledNs < measureEndNs; scheduledNs += intervalNs)
         {
             // Sends the run had no time left for: late by the time it stopped (coordinated omission).
             histogram.recordValue(Math.min(Math.max(stopNs - scheduledNs, 0), HIGHEST_TRACKABLE_NS));
             late++;
         }
-        final long elapsedNs = stopNs - (measureStartNs != 0 ? measureStartNs : measureFromNs);
+        final long elapsedNs = stopNs - measureStartNs;
         channel.phase("done");
         client.ping(Workload.END_SEQUENCE);
         client.awaitPong();
