@@ -11,6 +11,9 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -25,9 +28,10 @@ import java.util.concurrent.locks.LockSupport;
  *     gives it up. A caller that finds the role taken just waits for its future: whoever reads delivers it.</li>
  *     <li>The connection's own thread takes the role while calls are outstanding that no caller is reading for
  *     (asynchronous and streaming calls, or calls left over when a leader leaves), and gives it up when none are
- *     left. It also connects, sends a HEARTBEAT after a heartbeat interval without writes, drains the server's
- *     heartbeats while nobody reads, and closes the connection when the server has been silent past the
- *     heartbeat timeout (a frozen server fails its calls with {@code UNAVAILABLE}, as a dead one does).</li>
+ *     left. It also connects, sends a HEARTBEAT after a heartbeat interval without writes, and drains the
+ *     server's heartbeats while nobody reads. A watchdog that never blocks closes the connection when the
+ *     server has been silent past the heartbeat timeout (a frozen server fails its calls with
+ *     {@code UNAVAILABLE}, as a dead one does), which also frees any thread stuck writing to it.</li>
  *     <li><b>Writes</b> combine: the thread that finds no write in progress writes its frame and then whatever
  *     other threads appended while it wrote, so under load many frames share one system call; at most
  *     {@link #MAX_PENDING_BYTES} wait. Frames sent from callbacks while received frames are dispatched (the next
@@ -48,6 +52,7 @@ final class SocketRpcConnection extends RpcConnection
 
     private final TcpRpcTransport transport;
     private final FrameListener listener;
+    private final ScheduledExecutorService watchdog;
     private final InetSocketAddress address;
     private final int connectTimeoutMs;
     private final int maxFrameLength;
@@ -68,6 +73,7 @@ final class SocketRpcConnection extends RpcConnection
     private volatile Thread reader;
     private volatile long lastReadNs;
     private volatile long lastWriteNs;
+    private volatile ScheduledFuture<?> silenceCheck;
     private long nextCheckNs;
 
     // Read state: touched only by the thread holding the reading role.
@@ -87,6 +93,7 @@ final class SocketRpcConnection extends RpcConnection
     private SocketRpcConnection(
         final TcpRpcTransport transport,
         final FrameListener listener,
+        final ScheduledExecutorService watchdog,
         final InetSocketAddress address,
         final int connectTimeoutMs,
         final int maxFrameLength,
@@ -94,6 +101,7 @@ final class SocketRpcConnection extends RpcConnection
         final long heartbeatTimeoutMs)
     {
         this.transport = transport;
+        this.watchdog = watchdog;
         this.listener = listener;
         this.address = address;
         this.connectTimeoutMs = connectTimeoutMs;
@@ -109,6 +117,7 @@ final class SocketRpcConnection extends RpcConnection
      *
      * @param transport           to report connections, disconnects and errors to.
      * @param listener            of the frames received.
+     * @param watchdog            to check the server's silence on, never blocked by this connection.
      * @param address             of the server.
      * @param connectTimeoutMs    before the attempt fails.
      * @param maxFrameLength      longest frame accepted.
@@ -119,13 +128,14 @@ final class SocketRpcConnection extends RpcConnection
     static CompletableFuture<RpcConnection> connect(
         final TcpRpcTransport transport,
         final FrameListener listener,
+        final ScheduledExecutorService watchdog,
         final InetSocketAddress address,
         final int connectTimeoutMs,
         final int maxFrameLength,
         final long heartbeatIntervalMs,
         final long heartbeatTimeoutMs)
     {
-        final SocketRpcConnection connection = new SocketRpcConnection(transport, listener, address,
+        final SocketRpcConnection connection = new SocketRpcConnection(transport, listener, watchdog, address,
             connectTimeoutMs, maxFrameLength, heartbeatIntervalMs, heartbeatTimeoutMs);
         connection.thread.start();
         return connection.ready;
@@ -307,6 +317,17 @@ final class SocketRpcConnection extends RpcConnection
         lastReadNs = now;
         lastWriteNs = now;
         nextCheckNs = now;
+        try
+        {
+            silenceCheck = watchdog.scheduleAtFixedRate(this::checkSilence, tickMs, tickMs, TimeUnit.MILLISECONDS);
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            // The client is closing.
+            closeSocket();
+            ready.completeExceptionally(ex);
+            return;
+        }
         connected = true;
         transport.connected();
         ready.complete(this);
@@ -340,8 +361,8 @@ final class SocketRpcConnection extends RpcConnection
     }
 
     /**
-     * At most once a tick: send a heartbeat when nothing was written for an interval, read what the server sent
-     * while nobody was reading, and close when the server has been silent past the timeout.
+     * At most once a tick: send a heartbeat when nothing was written for an interval, and read what the server
+     * sent while nobody was reading (the watchdog judges the silence).
      *
      * @param holdingRead true when this thread holds the reading role.
      */
@@ -375,6 +396,15 @@ final class SocketRpcConnection extends RpcConnection
                 reading.set(false);
             }
         }
+    }
+
+    /**
+     * On the watchdog: close the connection when the server has sent nothing, not even a heartbeat, for the
+     * heartbeat timeout. Never blocks, so a thread of this connection stuck writing to a server that stopped
+     * reading is freed too.
+     */
+    private void checkSilence()
+    {
         if (!closed.get() && System.nanoTime() - lastReadNs > timeoutNs)
         {
             transport.heartbeatTimeout(this);
@@ -531,6 +561,11 @@ final class SocketRpcConnection extends RpcConnection
         }
         closeSocket();
         LockSupport.unpark(thread);
+        final ScheduledFuture<?> check = silenceCheck;
+        if (check != null)
+        {
+            check.cancel(false);
+        }
         if (connected)
         {
             transport.disconnected();

@@ -99,9 +99,9 @@ final class TcpRpcTransport
     {
         if (ssl == null)
         {
-            return SocketRpcConnection.connect(this, listener, new InetSocketAddress(endpoint.host(), endpoint.port()),
-                (int)conduit.context().connectTimeoutMs(), maxFrameLength, conduit.context().heartbeatIntervalMs(),
-                conduit.context().heartbeatTimeoutMs());
+            return SocketRpcConnection.connect(this, listener, group,
+                new InetSocketAddress(endpoint.host(), endpoint.port()), (int)conduit.context().connectTimeoutMs(),
+                maxFrameLength, conduit.context().heartbeatIntervalMs(), conduit.context().heartbeatTimeoutMs());
         }
         final CompletableFuture<RpcConnection> ready = new CompletableFuture<>();
         final Bootstrap bootstrap = new Bootstrap()

@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -93,6 +94,36 @@ class SocketRpcConnectionTest
         assertUnavailableBeforeDeadline(echo);
         assertThat(conduit.counters().get(Counter.HEARTBEAT_TIMEOUTS)).isPositive();
         assertThat(server.callsSeen()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldFailCallsStuckWritingToAServerThatStopsReading() throws Exception
+    {
+        final FakeServer server = start(FakeServer.neverReading());
+        final Conduit conduit = conduit();
+        final EchoService echo = client(conduit, server.port()).proxy(EchoService.class);
+        final byte[] payload = new byte[4 * 1024 * 1024];
+        final List<CompletableFuture<byte[]>> calls = new CopyOnWriteArrayList<>();
+
+        // More than the socket buffers hold: the caller's thread blocks in a write the server never drains.
+        final Thread caller = new Thread(() ->
+        {
+            for (int i = 0; i < 8; i++)
+            {
+                calls.add(echo.echoAsync(payload));
+            }
+        }, "stuck-caller");
+        caller.start();
+        caller.join(TimeUnit.SECONDS.toMillis(15));
+
+        assertThat(caller.isAlive()).as("the stuck write was freed").isFalse();
+        assertThat(calls).hasSize(8);
+        for (final CompletableFuture<byte[]> call : calls)
+        {
+            assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(RpcException.class)
+                .satisfies(ex -> assertThat(((RpcException)ex.getCause()).status()).isEqualTo(Status.UNAVAILABLE));
+        }
+        assertThat(conduit.counters().get(Counter.HEARTBEAT_TIMEOUTS)).isPositive();
     }
 
     @Test
@@ -189,7 +220,7 @@ class SocketRpcConnectionTest
 
     /**
      * Accepts connections on loopback and answers each CALL as its script says: bytes to write, or null for
-     * silence. Numbers connections from 1.
+     * silence; without a script it never reads. Numbers connections from 1.
      */
     private static final class FakeServer implements AutoCloseable
     {
@@ -198,6 +229,14 @@ class SocketRpcConnectionTest
         private final List<Socket> sockets = new CopyOnWriteArrayList<>();
         private final AtomicInteger calls = new AtomicInteger();
         private final Thread acceptor;
+
+        /**
+         * @return a server that accepts connections and never reads from them.
+         */
+        static FakeServer neverReading() throws IOException
+        {
+            return new FakeServer(null);
+        }
 
         FakeServer(final BiFunction<Integer, RpcFrame, byte[]> script) throws IOException
         {
@@ -235,6 +274,10 @@ class SocketRpcConnectionTest
                 {
                     final Socket socket = listener.accept();
                     sockets.add(socket);
+                    if (script == null)
+                    {
+                        continue;
+                    }
                     final int number = ++connection;
                     final Thread serving = new Thread(() -> serve(number, socket), "fake-rpc-connection-" + number);
                     serving.setDaemon(true);
