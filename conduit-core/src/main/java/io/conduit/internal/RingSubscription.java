@@ -256,10 +256,12 @@ public class RingSubscription extends AbstractSubscription implements ManyToOneR
         int wakeUps = 1;
         do
         {
-            while (!isClosed() && pollInline(handler) > 0)
+            int delivered;
+            do
             {
-                Thread.onSpinWait();
+                delivered = isClosed() ? 0 : pollInline(handler);
             }
+            while (delivered > 0);
             wakeUps = inlineWakeUps.addAndGet(-wakeUps);
         }
         while (wakeUps != 0);

@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -62,7 +63,8 @@ final class SocketRpcConnection extends RpcConnection
     private final CompletableFuture<RpcConnection> ready = new CompletableFuture<>();
     private final Socket socket = new Socket();
     private final Thread thread;
-    private final AtomicBoolean reading = new AtomicBoolean();
+    /** The thread holding the reading role, or null. */
+    private final AtomicReference<Thread> reader = new AtomicReference<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final RpcFrame frame = new RpcFrame();
     private final Object sendLock = new Object();
@@ -70,7 +72,6 @@ final class SocketRpcConnection extends RpcConnection
     private OutputStream out;
     private volatile boolean connected;
     private volatile boolean parked;
-    private volatile Thread reader;
     private volatile long lastReadNs;
     private volatile long lastWriteNs;
     private volatile ScheduledFuture<?> silenceCheck;
@@ -145,7 +146,7 @@ final class SocketRpcConnection extends RpcConnection
     public boolean send(final ByteBuffer buffer, final int offset, final int length)
     {
         // Frames sent by callbacks of the frames being dispatched wait until all are, and leave together.
-        final boolean deferred = reader == Thread.currentThread() && dispatching;
+        final boolean deferred = reader.get() == Thread.currentThread() && dispatching;
         synchronized (sendLock)
         {
             if (closed.get())
@@ -255,17 +256,13 @@ final class SocketRpcConnection extends RpcConnection
     @Override
     void receive(final Future<?> reply, final long deadlineNs)
     {
+        // The role is taken only when free: a blocking call made from a callback run while reading (on this
+        // connection's thread or a caller's) waits for its reply instead of reentering the reading.
         final Thread current = Thread.currentThread();
-        if (reader == current || current == thread)
-        {
-            // A blocking call made from a callback run while reading: the reading below would reenter.
-            return;
-        }
-        if (reply.isDone() || !reading.compareAndSet(false, true))
+        if (current == thread || reply.isDone() || !reader.compareAndSet(null, current))
         {
             return;
         }
-        reader = current;
         try
         {
             while (!reply.isDone() && !closed.get())
@@ -280,8 +277,7 @@ final class SocketRpcConnection extends RpcConnection
         }
         finally
         {
-            reader = null;
-            reading.set(false);
+            reader.set(null);
             if (!calls().isEmpty())
             {
                 replyExpected();
@@ -333,9 +329,8 @@ final class SocketRpcConnection extends RpcConnection
         ready.complete(this);
         while (!closed.get())
         {
-            if (!calls().isEmpty() && reading.compareAndSet(false, true))
+            if (!calls().isEmpty() && reader.compareAndSet(null, thread))
             {
-                reader = thread;
                 try
                 {
                     while (!closed.get() && !calls().isEmpty())
@@ -346,13 +341,12 @@ final class SocketRpcConnection extends RpcConnection
                 }
                 finally
                 {
-                    reader = null;
-                    reading.set(false);
+                    reader.set(null);
                 }
             }
             checkLiveness(false);
             parked = true;
-            if (!closed.get() && (calls().isEmpty() || reading.get()))
+            if (!closed.get() && (calls().isEmpty() || reader.get() != null))
             {
                 LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(tickMs));
             }
@@ -379,9 +373,8 @@ final class SocketRpcConnection extends RpcConnection
             final RpcFrameDescriptor.FrameBuffer heartbeat = RpcFrameDescriptor.FrameBuffer.current();
             send(heartbeat.buffer(), 0, RpcFrameDescriptor.encodeHeartbeat(heartbeat));
         }
-        if (!holdingRead && reading.compareAndSet(false, true))
+        if (!holdingRead && reader.compareAndSet(null, thread))
         {
-            reader = thread;
             try
             {
                 // Bytes waiting are read at once; a server silent for an interval is probed, which finds a close.
@@ -392,8 +385,7 @@ final class SocketRpcConnection extends RpcConnection
             }
             finally
             {
-                reader = null;
-                reading.set(false);
+                reader.set(null);
             }
         }
     }

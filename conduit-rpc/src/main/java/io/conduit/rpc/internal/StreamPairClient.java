@@ -99,7 +99,7 @@ final class StreamPairClient extends RpcConnection
                 subscription.poll(onMessage, POLL_LIMIT, Math.min(leftNs, POLL_TIMEOUT_NS));
             }
         }
-        catch (final ConduitException | IllegalStateException ex)
+        catch (final ConduitException ex)
         {
             // The subscription closed under the caller: the connection is over.
             close();

@@ -168,14 +168,13 @@ class SocketRpcConnectionTest
     }
 
     /**
-     * A blocking call fails with {@code UNAVAILABLE} long before its deadline: the fault was seen, not waited out.
+     * A blocking call fails with {@code UNAVAILABLE}: the fault was seen. Had the caller waited it out, the call
+     * would have ended at its deadline with {@code DEADLINE_EXCEEDED}.
      */
     private static void assertUnavailableBeforeDeadline(final EchoService echo)
     {
-        final long startNs = System.nanoTime();
         assertThatThrownBy(() -> echo.echo(new byte[] {1}))
             .isInstanceOfSatisfying(RpcException.class, ex -> assertThat(ex.status()).isEqualTo(Status.UNAVAILABLE));
-        assertThat(System.nanoTime() - startNs).as("failed before the deadline").isLessThan(DEADLINE.toNanos() / 2);
     }
 
     private Conduit conduit()
