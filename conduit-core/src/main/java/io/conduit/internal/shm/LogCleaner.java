@@ -71,6 +71,38 @@ public final class LogCleaner
     }
 
     /**
+     * Called by a subscriber as it reads: once it has read a whole chunk past the space last cleaned, zero that
+     * chunk while it is still in the subscriber's cache, so that publishers find clean space ahead and do not
+     * stop to zero it on their offers. A subscriber ahead of a slower one cannot clean, so it does not try again
+     * before reading another part of a chunk.
+     *
+     * @param position the subscriber has read up to.
+     * @return the position at which the subscriber should call again.
+     */
+    public long cleanBehind(final long position)
+    {
+        final long limit = log.cleanLimitAcquire();
+        final long readyAt = limit + cleanChunk - log.capacity();
+        if (position < readyAt)
+        {
+            return readyAt;
+        }
+        if (tryClean(limit + cleanChunk))
+        {
+            return log.cleanLimitAcquire() + cleanChunk - log.capacity();
+        }
+        return position + cleanChunk / 4;
+    }
+
+    /**
+     * @return the bytes zeroed at a time.
+     */
+    public long cleanChunk()
+    {
+        return cleanChunk;
+    }
+
+    /**
      * Zero a whole chunk ahead of the clean limit once every live subscriber has read it: cleaning in small
      * steps would cost a scan of the subscribers per offer while the log is full.
      */

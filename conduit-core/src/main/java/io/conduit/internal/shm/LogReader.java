@@ -77,6 +77,14 @@ public final class LogReader
     }
 
     /**
+     * @return the position up to which this reader has read.
+     */
+    public long position()
+    {
+        return position;
+    }
+
+    /**
      * Continue from a new position after an eviction, counting what was skipped.
      *
      * @param newPosition to continue from.

@@ -31,6 +31,7 @@ final class ShmSubscription extends AbstractSubscription
     private long lastHeartbeatMs;
     private long stuckPosition = -1;
     private long stuckSinceMs;
+    private long nextCleanPosition;
 
     ShmSubscription(
         final ShmTransport transport,
@@ -93,7 +94,13 @@ final class ShmSubscription extends AbstractSubscription
         }
         try
         {
-            return reader.poll(handler, messageLimit);
+            final int delivered = reader.poll(handler, messageLimit);
+            final long position = reader.position();
+            if (position >= nextCleanPosition)
+            {
+                nextCleanPosition = log.cleaner().cleanBehind(position);
+            }
+            return delivered;
         }
         catch (final ConduitException ex)
         {

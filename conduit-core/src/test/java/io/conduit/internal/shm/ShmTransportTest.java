@@ -127,6 +127,32 @@ class ShmTransportTest
     }
 
     @Test
+    void shouldCleanBehindTheSubscriberSoThatPublishersFindCleanSpaceAhead()
+    {
+        final int capacity = 1 << 20;
+        try (Conduit conduit = launch();
+            Subscription subscription = conduit.addSubscription("shm:clean", 1);
+            Publication publication = conduit.addPublication("shm:clean", 1))
+        {
+            final LogBuffer log = ((ShmSubscription)subscription).log().buffer();
+            final long chunk = ((ShmSubscription)subscription).log().cleaner().cleanChunk();
+            final byte[] message = new byte[1000];
+            final List<byte[]> received = new ArrayList<>();
+            long position = 0;
+            for (int i = 0; i < 5 * capacity / message.length; i++)
+            {
+                position = publication.offer(message);
+                assertThat(position).isPositive();
+                assertThat(drain(subscription, received)).isEqualTo(1);
+                // Without the subscriber's cleaning, publishers clean only as far as their next claim needs.
+                assertThat(log.cleanLimitAcquire()).isGreaterThan(position + capacity - chunk - message.length);
+            }
+            assertThat(position).isGreaterThan(4L * capacity);
+            assertThat(received).allMatch(bytes -> bytes.length == message.length);
+        }
+    }
+
+    @Test
     void shouldBackPressureWhileTheSlowestSubscriberHasNotRead()
     {
         try (Conduit conduit = launch();
