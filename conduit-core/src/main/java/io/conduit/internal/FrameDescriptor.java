@@ -146,12 +146,36 @@ public final class FrameDescriptor
         final long sequence,
         final long timestampNs)
     {
+        writeHeaderWithoutTimestamp(buffer, offset, flags, type, streamId, sessionId, sequence);
+        buffer.putLong(offset + TIMESTAMP_OFFSET, timestampNs);
+    }
+
+    /**
+     * Write every header field but the length and the timestamp, into space whose timestamp is already right
+     * (zeroed, for a frame without one).
+     *
+     * @param buffer    little-endian buffer to write to.
+     * @param offset    of the frame.
+     * @param flags     of the frame.
+     * @param type      of the frame.
+     * @param streamId  of the frame.
+     * @param sessionId of the frame.
+     * @param sequence  of the message.
+     */
+    public static void writeHeaderWithoutTimestamp(
+        final ByteBuffer buffer,
+        final int offset,
+        final byte flags,
+        final int type,
+        final int streamId,
+        final int sessionId,
+        final long sequence)
+    {
         // Version, flags and type as one little-endian int; stream and session ids as one long: fewer checked
         // stores on every transport's hot path.
         buffer.putInt(offset + VERSION_OFFSET, CURRENT_VERSION | (flags & 0xFF) << 8 | type << 16);
         buffer.putLong(offset + STREAM_ID_OFFSET, (streamId & 0xFFFF_FFFFL) | (long)sessionId << 32);
         buffer.putLong(offset + SEQUENCE_OFFSET, sequence);
-        buffer.putLong(offset + TIMESTAMP_OFFSET, timestampNs);
     }
 
     /**

@@ -35,6 +35,8 @@ public final class LogAppender
     private long backPressured;
     private int cleanAttemptsToSkip;
     private long uncommitted;
+    private long expectedTail;
+    private long cleanLimit;
 
     /**
      * @param log              to append to.
@@ -103,16 +105,18 @@ public final class LogAppender
             return Publication.NOT_CONNECTED;
         }
         final int required = framedLength(length);
-        long tail;
+        // Guess that the tail is where this appender's last claim ended, as it is while it is the only one
+        // appending: a wrong guess costs one failed exchange, which returns the tail.
+        long tail = expectedTail;
         int padding;
         while (true)
         {
-            tail = log.tailVolatile();
             final int ringOffset = (int)tail & (capacity - 1);
             padding = required > capacity - ringOffset ? capacity - ringOffset : 0;
             final long claimEnd = tail + padding + required;
             final long requiredLimit = LogCleaner.requiredLimit(claimEnd);
-            if (requiredLimit > log.cleanLimitAcquire())
+            // The clean limit only grows: a limit seen before is still good.
+            if (requiredLimit > cleanLimit && requiredLimit > (cleanLimit = log.cleanLimitAcquire()))
             {
                 if (cleanAttemptsToSkip > 0)
                 {
@@ -135,12 +139,15 @@ public final class LogAppender
             // The claim is recorded before it is made, so a process that dies holding it can be unblocked.
             log.longRelease(slot + SLOT_POSITION_OFFSET, tail);
             log.longRelease(slot + SLOT_CLAIM_LENGTH_OFFSET, padding + required);
-            if (log.compareAndSetTail(tail, claimEnd))
+            final long found = log.compareAndExchangeTail(tail, claimEnd);
+            if (found == tail)
             {
+                expectedTail = claimEnd;
                 break;
             }
-            // Another publisher took that space: this slot must not claim it.
+            // Another publisher took that space, or the guess was wrong: this slot must not claim it.
             log.longRelease(slot + SLOT_CLAIM_LENGTH_OFFSET, 0);
+            tail = found;
         }
         if (padding > 0)
         {
@@ -209,7 +216,15 @@ public final class LogAppender
         final long sequence,
         final long timestampNs)
     {
-        FrameDescriptor.writeHeader(buffer, index, flags, TYPE_DATA, streamId, sessionId, sequence, timestampNs);
+        if (timestampNs == 0)
+        {
+            // The ring is zeroed ahead of every claim, so a zero timestamp is there already.
+            FrameDescriptor.writeHeaderWithoutTimestamp(buffer, index, flags, TYPE_DATA, streamId, sessionId, sequence);
+        }
+        else
+        {
+            FrameDescriptor.writeHeader(buffer, index, flags, TYPE_DATA, streamId, sessionId, sequence, timestampNs);
+        }
         AbstractPublication.copy(buffer, index + HEADER_LENGTH, srcBuffer, srcArray, offset, length);
         log.frameLengthRelease(index, HEADER_LENGTH + length);
     }

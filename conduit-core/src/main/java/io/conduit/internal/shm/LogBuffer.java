@@ -143,6 +143,16 @@ public final class LogBuffer
     }
 
     /**
+     * @param expected tail.
+     * @param update   new tail.
+     * @return the tail found: {@code expected} when the tail moved to {@code update}.
+     */
+    public long compareAndExchangeTail(final long expected, final long update)
+    {
+        return (long)LONGS.compareAndExchange(buffer, TAIL_OFFSET, expected, update);
+    }
+
+    /**
      * @return the position up to which the ring is zeroed and may be claimed.
      */
     public long cleanLimitAcquire()
