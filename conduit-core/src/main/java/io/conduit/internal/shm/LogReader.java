@@ -152,11 +152,10 @@ public final class LogReader
         {
             this.position = position;
             log.longRelease(slot + SLOT_POSITION_OFFSET, position);
-            if (delivered > 0)
-            {
-                messages += delivered;
-                log.longOpaque(slot + SLOT_MESSAGES_OFFSET, messages);
-            }
+            // Without a branch for passing only a pad frame, which happens too rarely to be compiled in (see
+            // ShmWarmUp): the count is written even when it did not change.
+            messages += delivered;
+            log.longOpaque(slot + SLOT_MESSAGES_OFFSET, messages);
         }
         return delivered;
     }

@@ -65,6 +65,7 @@ public final class ShmTransport implements Transport
     @Override
     public Publication addPublication(final Endpoint endpoint, final int streamId)
     {
+        ShmWarmUp.ensureDone();
         final int capacity = capacityOf(endpoint);
         final int mtu = mtuOf(endpoint);
         final long owner = newOwnerToken();
@@ -88,6 +89,7 @@ public final class ShmTransport implements Transport
     @Override
     public Subscription addSubscription(final Endpoint endpoint, final int streamId)
     {
+        ShmWarmUp.ensureDone();
         final int capacity = capacityOf(endpoint);
         mtuOf(endpoint);
         final String idle = endpoint.option("idle", null);
