@@ -9,14 +9,15 @@ import io.conduit.Publication;
 
 /**
  * Runs the append, read and clean paths of a log over a private in-memory log whose ring wraps every few dozen
- * messages, once per JVM, before the first shared-memory endpoint is used.
+ * messages, with spells of back-pressure, once per JVM, before the first shared-memory endpoint is used.
  * <p>
  * Why: the JIT compiles only the branches it has seen taken. A real ring wraps rarely (a 16 MiB ring of 256-byte
  * messages at 10,000 a second: every 6 s), so the code compiled for appending and reading has no path for the pad
  * frame that fills the end of the ring. The first wrap then throws that code away and recompiles it while the
  * process runs; with a polling thread spinning on the same CPU as the compiler, that stalled a ping-pong for 15 to
- * 27 ms. After this warm-up the branch profiles hold wraps and fragmented messages, so the first compiled code
- * already handles them.
+ * 27 ms. The first time a publisher catches up with the space cleaned for it is as rare, and as costly. After this
+ * warm-up the branch profiles hold wraps, back-pressure and fragmented messages, so the first compiled code already
+ * handles them.
  */
 final class ShmWarmUp
 {
@@ -82,10 +83,15 @@ final class ShmWarmUp
             {
                 throw new IllegalStateException("warm-up append refused: result=" + result);
             }
-            reader.poll(handler, 4);
-            if (reader.position() >= nextClean)
+            // Read for a while, then stop for a while, so that the appender also fills the ring and meets
+            // back-pressure, and cleans for itself when the reader resumes.
+            if ((iterations & 0x200) == 0)
             {
-                nextClean = cleaner.cleanBehind(reader.position());
+                reader.poll(handler, 4);
+                if (reader.position() >= nextClean)
+                {
+                    nextClean = cleaner.cleanBehind(reader.position());
+                }
             }
             if ((++iterations & 0xFF) == 0)
             {
