@@ -3,6 +3,9 @@ package io.conduit.internal.shm;
 import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import io.conduit.Counters;
 import io.conduit.MessageHandler;
 import io.conduit.Publication;
@@ -21,6 +24,7 @@ import io.conduit.Publication;
  */
 final class ShmWarmUp
 {
+    private static final Logger LOG = LoggerFactory.getLogger(ShmWarmUp.class);
     private static final AtomicBoolean DONE = new AtomicBoolean();
     private static final int CAPACITY = LogDescriptor.MIN_CAPACITY;
     private static final int STREAM_ID = 0;
@@ -45,7 +49,15 @@ final class ShmWarmUp
     {
         if (!DONE.get() && DONE.compareAndSet(false, true))
         {
-            run();
+            try
+            {
+                run();
+            }
+            catch (final RuntimeException ex)
+            {
+                // Only speed is at stake: never let the warm-up cost a user their endpoint.
+                LOG.warn("shared-memory warm-up failed; carrying on without it", ex);
+            }
         }
     }
 
