@@ -135,16 +135,6 @@ public final class LogBuffer
     /**
      * @param expected tail.
      * @param update   new tail.
-     * @return true when the tail moved.
-     */
-    public boolean compareAndSetTail(final long expected, final long update)
-    {
-        return LONGS.compareAndSet(buffer, TAIL_OFFSET, expected, update);
-    }
-
-    /**
-     * @param expected tail.
-     * @param update   new tail.
      * @return the tail found: {@code expected} when the tail moved to {@code update}.
      */
     public long compareAndExchangeTail(final long expected, final long update)

@@ -46,7 +46,7 @@ public final class HalfWrittenPublisherMain
             log.longRelease(slot + LogDescriptor.SLOT_POSITION_OFFSET, tail);
             log.longRelease(slot + LogDescriptor.SLOT_CLAIM_LENGTH_OFFSET, length);
         }
-        while (!log.compareAndSetTail(tail, tail + length));
+        while (log.compareAndExchangeTail(tail, tail + length) != tail);
 
         final int index = log.indexOf(tail);
         FrameDescriptor.writeHeader(log.buffer(), index, FrameDescriptor.BEGIN_FLAG, FrameDescriptor.TYPE_DATA,

@@ -65,7 +65,7 @@ class LogUnblockerTest
         final long tail = log.tailVolatile();
         log.longRelease(slot + SLOT_POSITION_OFFSET, tail);
         log.longRelease(slot + SLOT_CLAIM_LENGTH_OFFSET, length);
-        assertThat(log.compareAndSetTail(tail, tail + length)).isTrue();
+        assertThat(log.compareAndExchangeTail(tail, tail + length)).isEqualTo(tail);
         log.longRelease(slot + SLOT_PID_OFFSET, deadPid);
         log.longRelease(slot + SLOT_PROCESS_START_OFFSET, 0);
         return tail;
@@ -134,7 +134,7 @@ class LogUnblockerTest
         final long tail = log.tailVolatile();
         log.longRelease(slot + SLOT_POSITION_OFFSET, tail);
         log.longRelease(slot + SLOT_CLAIM_LENGTH_OFFSET, 64);
-        log.compareAndSetTail(tail, tail + 64);
+        assertThat(log.compareAndExchangeTail(tail, tail + 64)).isEqualTo(tail);
 
         assertThat(unblocker.tryUnblock(tail)).isFalse();
         assertThat(log.longAcquire(LogDescriptor.PADDED_GAPS_OFFSET)).isZero();

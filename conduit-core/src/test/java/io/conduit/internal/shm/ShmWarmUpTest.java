@@ -11,13 +11,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ShmWarmUpTest
 {
     @Test
-    void shouldWrapThePrivateRingManyTimesWithinItsTimeLimit()
+    void shouldWrapThePrivateRingManyTimes()
     {
-        final long startNs = System.nanoTime();
         final long position = ShmWarmUp.run();
-        final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
         // The point is the pad frame at the end of the ring: it must be met often enough to be profiled.
         assertThat(position / LogDescriptor.MIN_CAPACITY).isGreaterThan(20);
-        assertThat(elapsedMs).isLessThan(5_000);
     }
 }
