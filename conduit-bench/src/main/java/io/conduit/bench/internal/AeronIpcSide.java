@@ -239,6 +239,7 @@ final class AeronIpcSide implements Side
         while (!meter.ended() && !channel.stopRequested())
         {
             idle.idle(subscription.poll(onMessage, STREAM_FRAGMENT_LIMIT));
+            meter.polled();
             meter.tick(System.nanoTime());
         }
         channel.result(meter.result());

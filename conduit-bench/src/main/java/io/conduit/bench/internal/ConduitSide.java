@@ -401,6 +401,7 @@ final class ConduitSide implements Side
         while (!meter.ended())
         {
             poll(subscription, onMessage, POLL_LIMIT, idle, block);
+            meter.polled();
             meter.tick(System.nanoTime());
         }
         final Map<String, Object> result = meter.result();

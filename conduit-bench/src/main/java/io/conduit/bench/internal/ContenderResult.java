@@ -74,6 +74,10 @@ public final class ContenderResult
         final long elapsedNs = number(measured, "elapsedNs").longValue();
         final Map<String, Object> figures = latencyFigures(
             histogram, messages, number(measured, "lateAtEnd").longValue(), elapsedNs, sizeBytes);
+        if (measured.get("messagesPerPoll") != null)
+        {
+            figures.put("messagesPerPoll", measured.get("messagesPerPoll"));
+        }
         if (measured.get("counters") != null)
         {
             figures.put("counters", measured.get("counters"));
@@ -151,9 +155,11 @@ public final class ContenderResult
         {
             long sent = 0;
             long backPressured = 0;
+            final List<Object> messagesPerPoll = new ArrayList<>();
             for (final ContenderResult round : rounds)
             {
                 sent += ((Number)round.figures.get("sent")).longValue();
+                messagesPerPoll.add(round.figures.get("messagesPerPoll"));
                 final Object pressured = round.figures.get("backPressured");
                 backPressured += pressured instanceof Number ? ((Number)pressured).longValue() : 0;
             }
@@ -166,6 +172,10 @@ public final class ContenderResult
             figures.put("sent", sent);
             figures.put("verified", true);
             figures.put("backPressured", backPressured);
+            if (messagesPerPoll.get(0) != null)
+            {
+                figures.put("roundMessagesPerPoll", messagesPerPoll);
+            }
         }
         figures.put("rounds", rounds.size());
         figures.put("roundHeadlines", headlines);
@@ -233,6 +243,10 @@ public final class ContenderResult
         if (other.containsKey("backPressured"))
         {
             figures.put("backPressured", number(other, "backPressured").longValue());
+        }
+        if (measured.get("messagesPerPoll") != null)
+        {
+            figures.put("messagesPerPoll", measured.get("messagesPerPoll"));
         }
         if (measured.get("counters") != null)
         {

@@ -23,6 +23,9 @@ final class StreamMeter
     private long windowStartCount;
     private long windowEndNs;
     private long windowEndCount;
+    private long polls;
+    private long windowStartPolls;
+    private long windowEndPolls;
     private int state;
     private long nextCheckNs = Long.MIN_VALUE / 2;
 
@@ -57,6 +60,14 @@ final class StreamMeter
     }
 
     /**
+     * Count one poll of a receiver that polls for batches; its result then has the mean messages per poll.
+     */
+    void polled()
+    {
+        polls++;
+    }
+
+    /**
      * Advance the window; call often (every few messages and when idle). The window moves at most once a
      * millisecond: a check taken that often stays in the receiver's compiled loop, whereas a branch first taken
      * when the measurement starts would throw that loop's compiled code away just then.
@@ -84,6 +95,7 @@ final class StreamMeter
         {
             windowStartNs = nowNs;
             windowStartCount = received;
+            windowStartPolls = polls;
             state = 2;
             channel.phase("measure");
         }
@@ -91,6 +103,7 @@ final class StreamMeter
         {
             windowEndNs = nowNs;
             windowEndCount = received;
+            windowEndPolls = polls;
             state = 3;
             channel.phase("done");
         }
@@ -123,6 +136,12 @@ final class StreamMeter
         result.put("elapsedNs", elapsedNs);
         result.put("msgsPerSec", Math.round(msgsPerSec));
         result.put("mbPerSec", Math.round(msgsPerSec * workload.sizeBytes() / 1e4) / 100.0);
+        // Messages per poll tells a receiver that keeps pace with its sender (near 1: both touch the same cache
+        // lines) from one that reads behind it in batches.
+        if (polls > 0)
+        {
+            result.put("messagesPerPoll", Math.round(messages * 100.0 / (windowEndPolls - windowStartPolls)) / 100.0);
+        }
         result.put("received", received);
         result.put("outOfOrder", outOfOrder);
         result.put("ended", ended);
