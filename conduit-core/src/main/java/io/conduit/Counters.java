@@ -52,7 +52,8 @@ public final class Counters
     public void addOrdered(final Counter counter, final long delta)
     {
         final int index = counter.ordinal() * SLOT_STRIDE;
-        values.lazySet(index, values.get(index) + delta);
+        // The last write was this thread's, or happened before it (under the same lock): a plain read sees it.
+        values.lazySet(index, values.getPlain(index) + delta);
     }
 
     /**

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.conduit.Conduit;
 import io.conduit.Publication;
 import io.conduit.Subscription;
+import io.conduit.internal.shm.LogSnapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,6 +35,7 @@ class StatCommandTest
             }
             assertThat(subscription.poll((b, o, l, h) -> { }, 1)).isEqualTo(1);
             Files.write(logs.resolve("junk-1.log"), new byte[16]);
+            awaitPublishedMessageCount(logs.resolve("orders-5.log"), 3);
 
             final CliRun run = CliRun.run("stat", "--dir", logs.toString(), "--json");
 
@@ -43,11 +45,24 @@ class StatCommandTest
                 .contains("\"streamId\":5", "\"capacity\":65536", "\"tail\":480", "\"subscribers\":1")
                 .contains("{\"role\":\"publisher\",\"state\":\"active\",\"pid\":" + ProcessHandle.current().pid() +
                     ",\"alive\":true")
-                .contains("\"sessionId\":" + publication.sessionId() + ",\"backPressured\":0")
+                .contains("\"position\":480,\"messages\":3,\"sessionId\":" + publication.sessionId() +
+                    ",\"backPressured\":0")
                 .contains("\"position\":160,\"messages\":1,\"lagBytes\":320")
                 .contains("truncated log: length=16: file=" + logs.resolve("junk-1.log"));
             assertThat(CliRun.run("stat", "--dir", logs.toString()).out())
                 .contains("orders-5.log  stream 5  capacity 65536  tail 480  subscribers 1");
+        }
+    }
+
+    /**
+     * A publisher's message count reaches its slot with the conductor's next heartbeat.
+     */
+    private static void awaitPublishedMessageCount(final Path log, final long messages) throws Exception
+    {
+        while (LogSnapshot.read(log).participants().stream()
+            .noneMatch(p -> "publisher".equals(p.role()) && p.messages() == messages))
+        {
+            Thread.sleep(10);
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.conduit.internal.shm;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 
 import io.conduit.Publication;
@@ -21,6 +23,19 @@ public final class LogAppender
 {
     /** Back-pressured offers that follow a failed clean without looking at the subscribers again. */
     private static final int CLEAN_ATTEMPTS_TO_SKIP = 16;
+    private static final VarHandle MESSAGES;
+
+    static
+    {
+        try
+        {
+            MESSAGES = MethodHandles.lookup().findVarHandle(LogAppender.class, "messages", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
 
 
     private final LogBuffer log;
@@ -31,6 +46,8 @@ public final class LogAppender
     private final int sessionId;
     private final int maxPayloadLength;
     private final int capacity;
+    private final int maxFramedLength;
+    @SuppressWarnings("unused") // written and read through MESSAGES
     private long messages;
     private long backPressured;
     private int cleanAttemptsToSkip;
@@ -62,6 +79,7 @@ public final class LogAppender
         this.sessionId = sessionId;
         this.maxPayloadLength = maxPayloadLength;
         this.capacity = log.capacity();
+        this.maxFramedLength = capacity / 4;
     }
 
     /**
@@ -86,11 +104,12 @@ public final class LogAppender
      * @param srcBuffer   holding the message, or null when {@code srcArray} does.
      * @param srcArray    holding the message, or null when {@code srcBuffer} does.
      * @param offset      of the message.
-     * @param length      of the message; its framed length is at most a quarter of the capacity.
+     * @param length      of the message.
      * @param sequence    of the message.
      * @param timestampNs to stamp, or 0.
      * @return the position after the message, {@link Publication#BACK_PRESSURED} when the slowest subscriber
-     * has not read far enough, or {@link Publication#NOT_CONNECTED} when there is no subscriber.
+     * has not read far enough, {@link Publication#NOT_CONNECTED} when there is no subscriber, or
+     * {@link Publication#MAX_SIZE_EXCEEDED} when its frames would take more than a quarter of the ring.
      */
     public long append(
         final ByteBuffer srcBuffer,
@@ -100,11 +119,15 @@ public final class LogAppender
         final long sequence,
         final long timestampNs)
     {
+        final int required = framedLength(length);
+        if (required > maxFramedLength)
+        {
+            return Publication.MAX_SIZE_EXCEEDED;
+        }
         if (cleaner.subscribers() <= 0)
         {
             return Publication.NOT_CONNECTED;
         }
-        final int required = framedLength(length);
         // Guess that the tail is where this appender's last claim ended, as it is while it is the only one
         // appending: a wrong guess costs one failed exchange, which returns the tail.
         long tail = expectedTail;
@@ -164,8 +187,19 @@ public final class LogAppender
             log.writePad(log.indexOf(uncommitted), (int)(messageEnd - uncommitted), streamId, sessionId);
             throw ex;
         }
-        log.longOpaque(slot + SLOT_MESSAGES_OFFSET, ++messages);
+        // Counted in this object, not the slot: one checked store less per message. The conductor copies the count
+        // to the slot with each heartbeat (see publishMessageCount).
+        MESSAGES.setOpaque(this, (long)MESSAGES.getOpaque(this) + 1);
         return messageEnd;
+    }
+
+    /**
+     * Copy the count of messages appended to this appender's slot, where {@code conduit stat} reads it; called
+     * by the conductor, from any thread.
+     */
+    public void publishMessageCount()
+    {
+        log.longOpaque(slot + SLOT_MESSAGES_OFFSET, (long)MESSAGES.getOpaque(this));
     }
 
     private long refuse()

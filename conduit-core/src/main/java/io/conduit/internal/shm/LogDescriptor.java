@@ -34,6 +34,9 @@ package io.conduit.internal.shm;
  *  | Session Id (8) | Messages (8) | Back-pressured or Lost (8)    |
  *  +--------------------------------------------------------------+  128
  * </pre>
+ * A subscriber writes its message count with its position at the end of each poll; a publisher's count is
+ * copied to its slot with each heartbeat, so that offers store nothing they do not need.
+ * <p>
  * Positions grow without bound; a position's place in the ring is {@code position & (capacity - 1)}.
  * <p>
  * <b>Claim and commit.</b> A publisher records the position and length it is about to claim in its slot, then

@@ -33,7 +33,6 @@ final class ShmPublication extends AbstractPublication
     private final long owner;
     private final LogAppender appender;
     private final boolean timestamps;
-    private final int maxFramedLength;
     private long sequence;
     @SuppressWarnings("unused")
     private volatile int offerLock;
@@ -56,7 +55,6 @@ final class ShmPublication extends AbstractPublication
         this.owner = owner;
         this.timestamps = timestamps;
         this.appender = new LogAppender(log.buffer(), log.cleaner(), slot, streamId, sessionId, maxPayloadLength);
-        this.maxFramedLength = log.buffer().capacity() / 4;
         log.buffer().longRelease(slot + LogDescriptor.SLOT_SESSION_ID_OFFSET, sessionId);
     }
 
@@ -73,6 +71,18 @@ final class ShmPublication extends AbstractPublication
     long owner()
     {
         return owner;
+    }
+
+    /**
+     * Copy the count of messages sent to this publication's slot, for {@code conduit stat}; called by the
+     * conductor.
+     */
+    void publishMessageCount()
+    {
+        if (!isClosed())
+        {
+            appender.publishMessageCount();
+        }
     }
 
     /**
@@ -110,17 +120,13 @@ final class ShmPublication extends AbstractPublication
         }
     }
 
+    /**
+     * Runs under the offer lock, which {@link #onClose()} takes for good before the slot is released: an offer that
+     * holds it appends to a slot that is still this publication's, even if {@code close()} has begun.
+     */
     @Override
     protected long doOffer(final ByteBuffer srcBuffer, final byte[] srcArray, final int offset, final int length)
     {
-        if (isClosed())
-        {
-            return CLOSED;
-        }
-        if (appender.framedLength(length) > maxFramedLength)
-        {
-            return MAX_SIZE_EXCEEDED;
-        }
         final long result = appender.append(
             srcBuffer, srcArray, offset, length, sequence, timestamps ? System.nanoTime() : 0);
         if (result > 0)

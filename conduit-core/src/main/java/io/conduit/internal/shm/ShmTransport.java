@@ -233,6 +233,7 @@ public final class ShmTransport implements Transport
         for (final ShmPublication publication : publications)
         {
             publication.log().buffer().longOpaque(publication.slot() + SLOT_HEARTBEAT_OFFSET, nowMs);
+            publication.publishMessageCount();
         }
         for (final ShmSubscription subscription : subscriptions)
         {
