@@ -21,8 +21,14 @@ import static io.conduit.internal.shm.LogDescriptor.SLOT_TROUBLE_OFFSET;
  */
 public final class LogAppender
 {
-    /** Back-pressured offers that follow a failed clean without looking at the subscribers again. */
-    private static final int CLEAN_ATTEMPTS_TO_SKIP = 16;
+    /**
+     * How long a back-pressured appender leaves the cleaning to the subscribers before it tries again itself. The
+     * slowest subscriber zeroes each chunk as it reads past it (see {@link LogCleaner#cleanBehind}), so an
+     * appender only needs to clean to evict a dead subscriber or to finish a clean a subscriber lost to lock
+     * contention. Trying more often races the subscriber for chunks it is about to zero from its own cache, and
+     * pulls its slot and the clean lock's cache line away from it as it reads.
+     */
+    private static final long CLEAN_RETRY_NS = 50_000;
     private static final VarHandle MESSAGES;
 
     static
@@ -46,11 +52,10 @@ public final class LogAppender
     private final int sessionId;
     private final int maxPayloadLength;
     private final int capacity;
-    private final int maxFramedLength;
     @SuppressWarnings("unused") // written and read through MESSAGES
     private long messages;
     private long backPressured;
-    private int cleanAttemptsToSkip;
+    private long nextCleanAttemptNs = System.nanoTime();
     private long uncommitted;
     private long expectedTail;
     private long cleanLimit;
@@ -79,7 +84,6 @@ public final class LogAppender
         this.sessionId = sessionId;
         this.maxPayloadLength = maxPayloadLength;
         this.capacity = log.capacity();
-        this.maxFramedLength = capacity / 4;
     }
 
     /**
@@ -104,12 +108,11 @@ public final class LogAppender
      * @param srcBuffer   holding the message, or null when {@code srcArray} does.
      * @param srcArray    holding the message, or null when {@code srcBuffer} does.
      * @param offset      of the message.
-     * @param length      of the message.
+     * @param length      of the message; its framed length is at most a quarter of the capacity.
      * @param sequence    of the message.
      * @param timestampNs to stamp, or 0.
      * @return the position after the message, {@link Publication#BACK_PRESSURED} when the slowest subscriber
-     * has not read far enough, {@link Publication#NOT_CONNECTED} when there is no subscriber, or
-     * {@link Publication#MAX_SIZE_EXCEEDED} when its frames would take more than a quarter of the ring.
+     * has not read far enough, or {@link Publication#NOT_CONNECTED} when there is no subscriber.
      */
     public long append(
         final ByteBuffer srcBuffer,
@@ -119,15 +122,11 @@ public final class LogAppender
         final long sequence,
         final long timestampNs)
     {
-        final int required = framedLength(length);
-        if (required > maxFramedLength)
-        {
-            return Publication.MAX_SIZE_EXCEEDED;
-        }
         if (cleaner.subscribers() <= 0)
         {
             return Publication.NOT_CONNECTED;
         }
+        final int required = framedLength(length);
         // Guess that the tail is where this appender's last claim ended, as it is while it is the only one
         // appending: a wrong guess costs one failed exchange, which returns the tail.
         long tail = expectedTail;
@@ -141,16 +140,14 @@ public final class LogAppender
             // The clean limit only grows: a limit seen before is still good.
             if (requiredLimit > cleanLimit && requiredLimit > (cleanLimit = log.cleanLimitAcquire()))
             {
-                if (cleanAttemptsToSkip > 0)
+                final long nowNs = System.nanoTime();
+                if (nowNs - nextCleanAttemptNs < 0)
                 {
-                    cleanAttemptsToSkip--;
                     return refuse();
                 }
                 if (!cleaner.tryClean(requiredLimit))
                 {
-                    // The slowest subscriber has not freed a chunk yet. Looking at its position on every offer
-                    // would pull its cache line away from it as it reads, slowing it down further.
-                    cleanAttemptsToSkip = CLEAN_ATTEMPTS_TO_SKIP;
+                    nextCleanAttemptNs = nowNs + CLEAN_RETRY_NS;
                     return refuse();
                 }
                 if (cleaner.subscribers() <= 0)

@@ -33,6 +33,7 @@ final class ShmPublication extends AbstractPublication
     private final long owner;
     private final LogAppender appender;
     private final boolean timestamps;
+    private final int maxFramedLength;
     private long sequence;
     @SuppressWarnings("unused")
     private volatile int offerLock;
@@ -54,6 +55,7 @@ final class ShmPublication extends AbstractPublication
         this.slot = slot;
         this.owner = owner;
         this.timestamps = timestamps;
+        this.maxFramedLength = log.buffer().capacity() / 4;
         this.appender = new LogAppender(log.buffer(), log.cleaner(), slot, streamId, sessionId, maxPayloadLength);
         log.buffer().longRelease(slot + LogDescriptor.SLOT_SESSION_ID_OFFSET, sessionId);
     }
@@ -127,6 +129,10 @@ final class ShmPublication extends AbstractPublication
     @Override
     protected long doOffer(final ByteBuffer srcBuffer, final byte[] srcArray, final int offset, final int length)
     {
+        if (appender.framedLength(length) > maxFramedLength)
+        {
+            return MAX_SIZE_EXCEEDED;
+        }
         final long result = appender.append(
             srcBuffer, srcArray, offset, length, sequence, timestamps ? System.nanoTime() : 0);
         if (result > 0)
