@@ -140,54 +140,104 @@ public final class LogAppender
             // The clean limit only grows: a limit seen before is still good.
             if (requiredLimit > cleanLimit && requiredLimit > (cleanLimit = log.cleanLimitAcquire()))
             {
-                final long nowNs = System.nanoTime();
-                if (nowNs - nextCleanAttemptNs < 0)
+                final long refusal = makeRoom(requiredLimit);
+                if (refusal < 0)
                 {
-                    return refuse();
-                }
-                if (!cleaner.tryClean(requiredLimit))
-                {
-                    nextCleanAttemptNs = nowNs + CLEAN_RETRY_NS;
-                    return refuse();
-                }
-                if (cleaner.subscribers() <= 0)
-                {
-                    // Cleaning evicted the last subscriber.
-                    return Publication.NOT_CONNECTED;
+                    return refusal;
                 }
             }
-            // The claim is recorded before it is made, so a process that dies holding it can be unblocked.
-            log.longRelease(slot + SLOT_POSITION_OFFSET, tail);
-            log.longRelease(slot + SLOT_CLAIM_LENGTH_OFFSET, padding + required);
-            final long found = log.compareAndExchangeTail(tail, claimEnd);
+            final long found = claim(tail, claimEnd);
             if (found == tail)
             {
-                expectedTail = claimEnd;
                 break;
             }
-            // Another publisher took that space, or the guess was wrong: this slot must not claim it.
-            log.longRelease(slot + SLOT_CLAIM_LENGTH_OFFSET, 0);
             tail = found;
         }
+        final long position = tail + padding;
+        final long messageEnd = position + required;
+        expectedTail = messageEnd;
         if (padding > 0)
         {
             log.writePad(log.indexOf(tail), padding, streamId, sessionId);
         }
-        final long messageEnd = tail + padding + required;
+        uncommitted = position;
         try
         {
-            writeFrames(tail + padding, srcBuffer, srcArray, offset, length, sequence, timestampNs);
+            if (length <= maxPayloadLength)
+            {
+                writeFrame(log.indexOf(position), FrameDescriptor.UNFRAGMENTED, srcBuffer, srcArray, offset, length,
+                    sequence, timestampNs);
+            }
+            else
+            {
+                writeFragments(srcBuffer, srcArray, offset, length, sequence, timestampNs);
+            }
         }
         catch (final Throwable ex)
         {
-            // Never leave a claim uncommitted in a live process: nobody would ever unblock it.
-            log.writePad(log.indexOf(uncommitted), (int)(messageEnd - uncommitted), streamId, sessionId);
+            abandon(messageEnd);
             throw ex;
         }
         // Counted in this object, not the slot: one checked store less per message. The conductor copies the count
         // to the slot with each heartbeat (see publishMessageCount).
         MESSAGES.setOpaque(this, (long)MESSAGES.getOpaque(this) + 1);
         return messageEnd;
+    }
+
+    // The rare paths of append live in methods of their own, so that its hot path reads (and compiles) as one
+    // short sequence: claim, frame, commit.
+
+    /**
+     * Record a claim in this appender's slot, then make it: the record comes first, so that a process that dies
+     * holding the claim can be unblocked.
+     *
+     * @return the tail found: {@code tail} when the claim was made.
+     */
+    private long claim(final long tail, final long claimEnd)
+    {
+        log.longRelease(slot + SLOT_POSITION_OFFSET, tail);
+        log.longRelease(slot + SLOT_CLAIM_LENGTH_OFFSET, claimEnd - tail);
+        final long found = log.compareAndExchangeTail(tail, claimEnd);
+        if (found != tail)
+        {
+            // Another publisher took that space, or the guess was wrong: this slot must not claim it.
+            log.longRelease(slot + SLOT_CLAIM_LENGTH_OFFSET, 0);
+        }
+        return found;
+    }
+
+    /**
+     * The clean limit is short of a claim: clean, unless that was tried too recently.
+     *
+     * @return 0 when the limit now allows the claim, else the code to return from the offer.
+     */
+    private long makeRoom(final long requiredLimit)
+    {
+        final long nowNs = System.nanoTime();
+        if (nowNs - nextCleanAttemptNs < 0)
+        {
+            return refuse();
+        }
+        if (!cleaner.tryClean(requiredLimit))
+        {
+            nextCleanAttemptNs = nowNs + CLEAN_RETRY_NS;
+            return refuse();
+        }
+        if (cleaner.subscribers() <= 0)
+        {
+            // Cleaning evicted the last subscriber.
+            return Publication.NOT_CONNECTED;
+        }
+        cleanLimit = log.cleanLimitAcquire();
+        return 0;
+    }
+
+    /**
+     * Never leave a claim uncommitted in a live process: nobody would ever unblock it.
+     */
+    private void abandon(final long messageEnd)
+    {
+        log.writePad(log.indexOf(uncommitted), (int)(messageEnd - uncommitted), streamId, sessionId);
     }
 
     /**
@@ -209,8 +259,7 @@ public final class LogAppender
         return Publication.BACK_PRESSURED;
     }
 
-    private void writeFrames(
-        final long position,
+    private void writeFragments(
         final ByteBuffer srcBuffer,
         final byte[] srcArray,
         final int offset,
@@ -218,13 +267,6 @@ public final class LogAppender
         final long sequence,
         final long timestampNs)
     {
-        uncommitted = position;
-        if (length <= maxPayloadLength)
-        {
-            writeFrame(log.indexOf(position), FrameDescriptor.UNFRAGMENTED, srcBuffer, srcArray, offset, length,
-                sequence, timestampNs);
-            return;
-        }
         int written = 0;
         while (written < length)
         {
