@@ -10,6 +10,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -48,6 +49,8 @@ import org.agrona.concurrent.UnsafeBuffer;
 public class AeronIpcOfferPollBenchmark
 {
     private static final int STREAM_ID = 1;
+    private static final int BATCH = 64;
+    private static final int POLL_LIMIT = 256;
     private static final long CONNECT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
 
     /** Bytes per message. */
@@ -117,6 +120,31 @@ public class AeronIpcOfferPollBenchmark
         while (subscription.poll(handler, 1) == 0)
         {
             Thread.onSpinWait();
+        }
+        return received;
+    }
+
+    /**
+     * @return bytes received so far.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long offerBatchThenPoll()
+    {
+        for (int i = 0; i < BATCH; i++)
+        {
+            while (publication.offer(message, 0, sizeBytes) < 0)
+            {
+                Thread.onSpinWait();
+            }
+        }
+        final long expected = received + (long)BATCH * sizeBytes;
+        while (received < expected)
+        {
+            if (subscription.poll(handler, POLL_LIMIT) == 0)
+            {
+                Thread.onSpinWait();
+            }
         }
         return received;
     }

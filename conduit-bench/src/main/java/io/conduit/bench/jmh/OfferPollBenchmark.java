@@ -10,6 +10,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -26,8 +27,9 @@ import io.conduit.Subscription;
 import io.conduit.YieldingIdleStrategy;
 
 /**
- * One 64-byte message through the public API: {@link Publication#offer} then {@link Subscription#poll} until it
- * arrives, in one JVM, over {@code inproc}, over {@code tcp} on loopback (whose op includes Netty's I/O
+ * Messages through the public API, in one JVM: {@code offerThenPoll} offers one message then polls until it
+ * arrives; {@code offerBatchThenPoll} offers {@value #BATCH} then polls them all, as a stream's two sides do, and
+ * reports the time per message. Both over {@code inproc}, over {@code tcp} on loopback (whose op includes Netty's I/O
  * threads) and over {@code shm} (a mapped log under /dev/shm, named for this process). Run with
  * {@code -prof gc}: the steady state allocates nothing, on any thread. Netty's leak detector is off, as in Netty's
  * own micro-benchmarks: at its default level it samples one buffer in 128 and records a stack trace for it, which
@@ -42,12 +44,18 @@ import io.conduit.YieldingIdleStrategy;
 public class OfferPollBenchmark
 {
     private static final int STREAM_ID = 1;
+    private static final int BATCH = 64;
+    private static final int POLL_LIMIT = 256;
 
     /** Transport: {@code inproc}, {@code tcp} or {@code shm}. */
     @Param({"inproc", "tcp", "shm"})
     public String transport;
 
-    private final ByteBuffer message = ByteBuffer.allocateDirect(64);
+    /** Bytes per message. */
+    @Param({"32", "256"})
+    public int sizeBytes;
+
+    private ByteBuffer message;
     private final IdleStrategy idle = new YieldingIdleStrategy();
     private final MessageHandler handler = this::onMessage;
     private Conduit conduit;
@@ -66,6 +74,7 @@ public class OfferPollBenchmark
     @Setup(Level.Trial)
     public void setUp()
     {
+        message = ByteBuffer.allocateDirect(sizeBytes);
         conduit = Conduit.launch(new Conduit.Context().idleStrategy(YieldingIdleStrategy.NAME));
         if ("tcp".equals(transport))
         {
@@ -109,6 +118,33 @@ public class OfferPollBenchmark
         while (subscription.poll(handler, 1) == 0)
         {
             idle.idle();
+        }
+        idle.reset();
+        return received;
+    }
+
+    /**
+     * @return bytes received so far.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long offerBatchThenPoll()
+    {
+        for (int i = 0; i < BATCH; i++)
+        {
+            while (publication.offer(message, 0, message.capacity()) < 0)
+            {
+                idle.idle();
+            }
+            idle.reset();
+        }
+        final long expected = received + (long)BATCH * message.capacity();
+        while (received < expected)
+        {
+            if (subscription.poll(handler, POLL_LIMIT) == 0)
+            {
+                idle.idle();
+            }
         }
         idle.reset();
         return received;
