@@ -43,7 +43,6 @@ public final class LogAppender
         }
     }
 
-
     private final LogBuffer log;
     private final LogCleaner cleaner;
     private final ByteBuffer buffer;

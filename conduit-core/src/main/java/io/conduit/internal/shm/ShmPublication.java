@@ -55,8 +55,8 @@ final class ShmPublication extends AbstractPublication
         this.slot = slot;
         this.owner = owner;
         this.timestamps = timestamps;
-        this.maxFramedLength = log.buffer().capacity() / 4;
         this.appender = new LogAppender(log.buffer(), log.cleaner(), slot, streamId, sessionId, maxPayloadLength);
+        this.maxFramedLength = log.buffer().capacity() / 4;
         log.buffer().longRelease(slot + LogDescriptor.SLOT_SESSION_ID_OFFSET, sessionId);
     }
 
