@@ -77,7 +77,8 @@ final class ShmPublication extends AbstractPublication
 
     /**
      * Copy the count of messages sent to this publication's slot, for {@code conduit stat}; called by the
-     * conductor.
+     * conductor. A close racing this can leave one stale count in a slot given to another publisher, as it can a
+     * stale heartbeat: that publisher's conductor overwrites both a tenth of the liveness timeout later.
      */
     void publishMessageCount()
     {
