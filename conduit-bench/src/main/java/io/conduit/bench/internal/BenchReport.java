@@ -1,6 +1,7 @@
 package io.conduit.bench.internal;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -58,6 +59,36 @@ public final class BenchReport
     }
 
     /**
+     * @return Conduit's median round over the peer's median round (headline figures), to 3 significant digits, or
+     * null unless both ran at least three rounds. Where a round's figure depends on the processes it happened to
+     * get (throughput rounds on a 2-core VM come out at one of two rates), the medians are steadier than
+     * {@link #ratio()}, which divides all messages by all time.
+     */
+    public Double medianRoundRatio()
+    {
+        final double mine = medianRound(conduit);
+        final double theirs = medianRound(peerResult);
+        if (Double.isNaN(mine) || Double.isNaN(theirs) || theirs == 0)
+        {
+            return null;
+        }
+        return ContenderResult.threeSignificantDigits(mine / theirs);
+    }
+
+    private static double medianRound(final ContenderResult result)
+    {
+        final Object rounds = result == null ? null : result.figures().get("roundHeadlines");
+        if (!(rounds instanceof List) || ((List<?>)rounds).size() < 3)
+        {
+            return Double.NaN;
+        }
+        final double[] values =
+            ((List<?>)rounds).stream().mapToDouble(round -> ((Number)round).doubleValue()).sorted().toArray();
+        final int middle = values.length / 2;
+        return values.length % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+    }
+
+    /**
      * @return Conduit's figure over the peer's for every column of the table (latency percentiles and msgs/s, or
      * msgs/s and MB/s), to 3 significant digits, in column order; empty without both, a column left out where the peer's is 0.
      */
@@ -95,6 +126,11 @@ public final class BenchReport
         json.put("ratio", ratio());
         json.put("ratioOf", scenario.isLatency() ? "p50Us" : "msgsPerSec");
         json.put("ratios", ratios());
+        final Double medianRoundRatio = medianRoundRatio();
+        if (medianRoundRatio != null)
+        {
+            json.put("medianRoundRatio", medianRoundRatio);
+        }
         json.put("settings", settings);
         return Json.write(json);
     }
@@ -151,6 +187,11 @@ public final class BenchReport
             out.append(nl).append(String.format(Locale.ROOT, "  ratio conduit/%s %s: %.3g (%s is better)%n",
                 peer.cliName(), scenario.isLatency() ? "p50" : scenario.isRpc() ? "calls/s" : "msgs/s", ratio,
                 scenario.isLatency() ? "lower" : "higher"));
+        }
+        final Double medianRoundRatio = medianRoundRatio();
+        if (medianRoundRatio != null)
+        {
+            out.append(String.format(Locale.ROOT, "  ratio of the median rounds: %.3g%n", medianRoundRatio));
         }
         return out.toString();
     }

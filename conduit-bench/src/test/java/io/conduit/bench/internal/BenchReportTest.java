@@ -1,5 +1,6 @@
 package io.conduit.bench.internal;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -195,6 +196,33 @@ class BenchReportTest
         result.put("errors", errors);
         result.put("firstError", errors == 0 ? null : "call failed: sequence=7, error=UNAVAILABLE");
         return result;
+    }
+
+    @Test
+    void shouldCompareMedianRoundsWhenBothRanThreeOrMore()
+    {
+        final ContenderResult conduit = rounds(Contender.CONDUIT, 10, 1, 9);
+        final ContenderResult peer = rounds(Contender.AERON_IPC, 5, 20, 4, 6);
+
+        final BenchReport report =
+            new BenchReport(Scenario.SHM_THROUGHPUT, Map.of(), Contender.AERON_IPC, conduit, peer);
+
+        assertThat(report.medianRoundRatio()).isEqualTo(1.64);
+        assertThat(report.toJson()).contains("\"medianRoundRatio\":1.64");
+        assertThat(report.toText()).contains("ratio of the median rounds: 1.64");
+        assertThat(new BenchReport(Scenario.SHM_THROUGHPUT, Map.of(), Contender.AERON_IPC, conduit,
+            rounds(Contender.AERON_IPC, 5, 20)).medianRoundRatio()).isNull();
+    }
+
+    private static ContenderResult rounds(final Contender contender, final long... msgsPerSec)
+    {
+        final List<ContenderResult> rounds = new ArrayList<>();
+        for (final long rate : msgsPerSec)
+        {
+            rounds.add(ContenderResult.of(
+                Scenario.SHM_THROUGHPUT, contender, 64, receiverResult(rate, rate), Map.of("sent", rate)));
+        }
+        return ContenderResult.combine(rounds, 64);
     }
 
     private static Map<String, Object> receiverResult(final long msgsPerSec, final long received)
