@@ -3,6 +3,7 @@ package io.conduit.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -55,14 +56,19 @@ class StatCommandTest
     }
 
     /**
-     * A publisher's message count reaches its slot with the conductor's next heartbeat.
+     * A publisher's message count reaches its slot with the conductor's next heartbeat, a tenth of the liveness
+     * timeout (100 ms) after the offers: poll the slot for it, and fail clearly if it never comes.
      */
     private static void awaitPublishedMessageCount(final Path log, final long messages) throws Exception
     {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (LogSnapshot.read(log).participants().stream()
             .noneMatch(p -> "publisher".equals(p.role()) && p.messages() == messages))
         {
-            Thread.sleep(10);
+            assertThat(System.nanoTime() - deadlineNs)
+                .as("publisher's message count never reached its slot: expected=%d, log=%s", messages, log)
+                .isNegative();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
         }
     }
 }
