@@ -1,11 +1,15 @@
 package io.conduit;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLongArray;
+
+import io.conduit.internal.UnsafeAccess;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import sun.misc.Unsafe;
 
 /**
  * Counts {@link Counter} events and records latencies for one publication, subscription or transport.
@@ -18,8 +22,12 @@ public final class Counters
     private static final int SLOT_STRIDE = 8;
     private static final long HIGHEST_TRACKABLE_NS = 3_600_000_000_000L;
 
+    private static final Unsafe UNSAFE = UnsafeAccess.UNSAFE;
+    private static final long LONG_ARRAY_BASE = UNSAFE.arrayBaseOffset(long[].class);
+    private static final VarHandle VALUES = MethodHandles.arrayElementVarHandle(long[].class);
+
     // Spread counters a cache line apart: they are written by different threads.
-    private final AtomicLongArray values = new AtomicLongArray(COUNTER_COUNT * SLOT_STRIDE);
+    private final long[] values = new long[COUNTER_COUNT * SLOT_STRIDE];
     private final Recorder latencyRecorder = new Recorder(HIGHEST_TRACKABLE_NS, 3);
     private final Histogram latencyTotal = new Histogram(HIGHEST_TRACKABLE_NS, 3);
     private Histogram latencyInterval;
@@ -29,7 +37,7 @@ public final class Counters
      */
     public void increment(final Counter counter)
     {
-        values.getAndIncrement(counter.ordinal() * SLOT_STRIDE);
+        VALUES.getAndAdd(values, counter.ordinal() * SLOT_STRIDE, 1L);
     }
 
     /**
@@ -38,7 +46,7 @@ public final class Counters
      */
     public void add(final Counter counter, final long delta)
     {
-        values.getAndAdd(counter.ordinal() * SLOT_STRIDE, delta);
+        VALUES.getAndAdd(values, counter.ordinal() * SLOT_STRIDE, delta);
     }
 
     /**
@@ -51,9 +59,10 @@ public final class Counters
      */
     public void addOrdered(final Counter counter, final long delta)
     {
-        final int index = counter.ordinal() * SLOT_STRIDE;
+        // Unsafe, as this is on every offer's path: the array's bounds hold for every counter by construction.
+        final long offset = LONG_ARRAY_BASE + (long)counter.ordinal() * SLOT_STRIDE * Long.BYTES;
         // The last write was this thread's, or happened before it (under the same lock): a plain read sees it.
-        values.lazySet(index, values.getPlain(index) + delta);
+        UNSAFE.putOrderedLong(values, offset, UNSAFE.getLong(values, offset) + delta);
     }
 
     /**
@@ -62,7 +71,7 @@ public final class Counters
      */
     public long get(final Counter counter)
     {
-        return values.get(counter.ordinal() * SLOT_STRIDE);
+        return (long)VALUES.getVolatile(values, counter.ordinal() * SLOT_STRIDE);
     }
 
     /**

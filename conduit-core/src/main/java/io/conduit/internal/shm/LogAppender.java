@@ -1,11 +1,8 @@
 package io.conduit.internal.shm;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 
 import io.conduit.Publication;
-import io.conduit.internal.AbstractPublication;
 import io.conduit.internal.FrameDescriptor;
 
 import static io.conduit.internal.FrameDescriptor.HEADER_LENGTH;
@@ -29,30 +26,14 @@ public final class LogAppender
      * pulls its slot and the clean lock's cache line away from it as it reads.
      */
     private static final long CLEAN_RETRY_NS = 50_000;
-    private static final VarHandle MESSAGES;
-
-    static
-    {
-        try
-        {
-            MESSAGES = MethodHandles.lookup().findVarHandle(LogAppender.class, "messages", long.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
 
     private final LogBuffer log;
     private final LogCleaner cleaner;
-    private final ByteBuffer buffer;
     private final int slot;
     private final int streamId;
     private final int sessionId;
     private final int maxPayloadLength;
     private final int capacity;
-    @SuppressWarnings("unused") // written and read through MESSAGES
-    private long messages;
     private long backPressured;
     private long nextCleanAttemptNs = System.nanoTime();
     private long uncommitted;
@@ -77,7 +58,6 @@ public final class LogAppender
     {
         this.log = log;
         this.cleaner = cleaner;
-        this.buffer = log.buffer();
         this.slot = slot;
         this.streamId = streamId;
         this.sessionId = sessionId;
@@ -177,9 +157,8 @@ public final class LogAppender
             abandon(messageEnd);
             throw ex;
         }
-        // Counted in this object, not the slot: one checked store less per message. The conductor copies the count
+        // Not counted in the slot: the publication counts its messages anyway, and the conductor copies that count
         // to the slot with each heartbeat (see publishMessageCount).
-        MESSAGES.setOpaque(this, (long)MESSAGES.getOpaque(this) + 1);
         return messageEnd;
     }
 
@@ -240,12 +219,14 @@ public final class LogAppender
     }
 
     /**
-     * Copy the count of messages appended to this appender's slot, where {@code conduit stat} reads it; called
-     * by the conductor, from any thread.
+     * Copy the count of messages this appender's publication sent to its slot, where {@code conduit stat} reads
+     * it; called by the conductor, from any thread.
+     *
+     * @param messages sent so far.
      */
-    public void publishMessageCount()
+    public void publishMessageCount(final long messages)
     {
-        log.longOpaque(slot + SLOT_MESSAGES_OFFSET, (long)MESSAGES.getOpaque(this));
+        log.longOpaque(slot + SLOT_MESSAGES_OFFSET, messages);
     }
 
     private long refuse()
@@ -288,16 +269,13 @@ public final class LogAppender
         final long sequence,
         final long timestampNs)
     {
-        if (timestampNs == 0)
+        log.writeFrameHeader(index, flags, TYPE_DATA, streamId, sessionId, sequence);
+        if (timestampNs != 0)
         {
-            // The ring is zeroed ahead of every claim, so a zero timestamp is there already.
-            FrameDescriptor.writeHeaderWithoutTimestamp(buffer, index, flags, TYPE_DATA, streamId, sessionId, sequence);
+            // Else the ring, zeroed ahead of every claim, holds a zero timestamp already.
+            log.writeFrameTimestamp(index, timestampNs);
         }
-        else
-        {
-            FrameDescriptor.writeHeader(buffer, index, flags, TYPE_DATA, streamId, sessionId, sequence, timestampNs);
-        }
-        AbstractPublication.copy(buffer, index + HEADER_LENGTH, srcBuffer, srcArray, offset, length);
+        log.copyIn(index + HEADER_LENGTH, srcBuffer, srcArray, offset, length);
         log.frameLengthRelease(index, HEADER_LENGTH + length);
     }
 }

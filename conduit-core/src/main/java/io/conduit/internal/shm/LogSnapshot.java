@@ -85,9 +85,10 @@ public record LogSnapshot(
     {
         final long length = LogFiles.validate(path);
         final MappedByteBuffer mapped;
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ))
+        // Writable because LogBuffer needs that (see its constructor); a snapshot only reads.
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE))
         {
-            mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, length);
+            mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
         }
         final LogBuffer log = new LogBuffer(mapped);
         final long nowMs = System.currentTimeMillis();

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 
+import io.conduit.Counter;
 import io.conduit.Endpoint;
 import io.conduit.internal.AbstractPublication;
 
@@ -84,7 +85,7 @@ final class ShmPublication extends AbstractPublication
     {
         if (!isClosed())
         {
-            appender.publishMessageCount();
+            appender.publishMessageCount(counters().get(Counter.MESSAGES_SENT));
         }
     }
 
