@@ -41,6 +41,7 @@ public final class LogBuffer
 {
     private static final Unsafe UNSAFE = UnsafeAccess.UNSAFE;
     private static final byte[] ZEROS = new byte[4 * 1024];
+    private static final int SMALL_COPY_MAX = 64;
 
     private final ByteBuffer buffer;
     private final long address;
@@ -366,17 +367,39 @@ public final class LogBuffer
     {
         if (srcArray != null)
         {
-            UNSAFE.copyMemory(srcArray, UnsafeAccess.BYTE_ARRAY_BASE + offset, null, address + index, length);
+            copy(srcArray, UnsafeAccess.BYTE_ARRAY_BASE + offset, address + index, length);
         }
         else if (srcBuffer.isDirect())
         {
-            UNSAFE.copyMemory(null, UnsafeAccess.address(srcBuffer) + offset, null, address + index, length);
+            copy(null, UnsafeAccess.address(srcBuffer) + offset, address + index, length);
             // The source's memory is freed with it: keep it until the copy is done.
             Reference.reachabilityFence(srcBuffer);
         }
         else
         {
             buffer.put(index, srcBuffer, offset, length);
+        }
+    }
+
+    /**
+     * Copy to an 8-byte aligned destination. Small messages go a word at a time: {@code copyMemory} checks its
+     * arguments and calls a stub, which costs more than the copy itself below a few cache lines.
+     */
+    private static void copy(final Object srcBase, final long srcOffset, final long dstAddress, final int length)
+    {
+        if (length > SMALL_COPY_MAX)
+        {
+            UNSAFE.copyMemory(srcBase, srcOffset, null, dstAddress, length);
+            return;
+        }
+        int i = 0;
+        for (; i <= length - Long.BYTES; i += Long.BYTES)
+        {
+            UNSAFE.putLong(dstAddress + i, UNSAFE.getLong(srcBase, srcOffset + i));
+        }
+        for (; i < length; i++)
+        {
+            UNSAFE.putByte(dstAddress + i, UNSAFE.getByte(srcBase, srcOffset + i));
         }
     }
 
