@@ -1,15 +1,11 @@
 package io.conduit;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.EnumMap;
 import java.util.Map;
-
-import io.conduit.internal.UnsafeAccess;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
-import sun.misc.Unsafe;
 
 /**
  * Counts {@link Counter} events and records latencies for one publication, subscription or transport.
@@ -22,12 +18,8 @@ public final class Counters
     private static final int SLOT_STRIDE = 8;
     private static final long HIGHEST_TRACKABLE_NS = 3_600_000_000_000L;
 
-    private static final Unsafe UNSAFE = UnsafeAccess.UNSAFE;
-    private static final long LONG_ARRAY_BASE = UNSAFE.arrayBaseOffset(long[].class);
-    private static final VarHandle VALUES = MethodHandles.arrayElementVarHandle(long[].class);
-
     // Spread counters a cache line apart: they are written by different threads.
-    private final long[] values = new long[COUNTER_COUNT * SLOT_STRIDE];
+    private final AtomicLongArray values = new AtomicLongArray(COUNTER_COUNT * SLOT_STRIDE);
     private final Recorder latencyRecorder = new Recorder(HIGHEST_TRACKABLE_NS, 3);
     private final Histogram latencyTotal = new Histogram(HIGHEST_TRACKABLE_NS, 3);
     private Histogram latencyInterval;
@@ -37,7 +29,7 @@ public final class Counters
      */
     public void increment(final Counter counter)
     {
-        VALUES.getAndAdd(values, counter.ordinal() * SLOT_STRIDE, 1L);
+        values.getAndIncrement(counter.ordinal() * SLOT_STRIDE);
     }
 
     /**
@@ -46,7 +38,7 @@ public final class Counters
      */
     public void add(final Counter counter, final long delta)
     {
-        VALUES.getAndAdd(values, counter.ordinal() * SLOT_STRIDE, delta);
+        values.getAndAdd(counter.ordinal() * SLOT_STRIDE, delta);
     }
 
     /**
@@ -59,10 +51,9 @@ public final class Counters
      */
     public void addOrdered(final Counter counter, final long delta)
     {
-        // Unsafe, as this is on every offer's path: the array's bounds hold for every counter by construction.
-        final long offset = LONG_ARRAY_BASE + (long)counter.ordinal() * SLOT_STRIDE * Long.BYTES;
+        final int index = counter.ordinal() * SLOT_STRIDE;
         // The last write was this thread's, or happened before it (under the same lock): a plain read sees it.
-        UNSAFE.putOrderedLong(values, offset, UNSAFE.getLong(values, offset) + delta);
+        values.lazySet(index, values.getPlain(index) + delta);
     }
 
     /**
@@ -71,7 +62,7 @@ public final class Counters
      */
     public long get(final Counter counter)
     {
-        return (long)VALUES.getVolatile(values, counter.ordinal() * SLOT_STRIDE);
+        return values.get(counter.ordinal() * SLOT_STRIDE);
     }
 
     /**

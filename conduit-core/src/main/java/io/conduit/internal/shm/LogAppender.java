@@ -3,6 +3,7 @@ package io.conduit.internal.shm;
 import java.nio.ByteBuffer;
 
 import io.conduit.Publication;
+import io.conduit.internal.AbstractPublication;
 import io.conduit.internal.FrameDescriptor;
 
 import static io.conduit.internal.FrameDescriptor.HEADER_LENGTH;
@@ -29,6 +30,7 @@ public final class LogAppender
 
     private final LogBuffer log;
     private final LogCleaner cleaner;
+    private final ByteBuffer buffer;
     private final int slot;
     private final int streamId;
     private final int sessionId;
@@ -58,6 +60,7 @@ public final class LogAppender
     {
         this.log = log;
         this.cleaner = cleaner;
+        this.buffer = log.buffer();
         this.slot = slot;
         this.streamId = streamId;
         this.sessionId = sessionId;
@@ -269,13 +272,16 @@ public final class LogAppender
         final long sequence,
         final long timestampNs)
     {
-        log.writeFrameHeader(index, flags, TYPE_DATA, streamId, sessionId, sequence);
-        if (timestampNs != 0)
+        if (timestampNs == 0)
         {
-            // Else the ring, zeroed ahead of every claim, holds a zero timestamp already.
-            log.writeFrameTimestamp(index, timestampNs);
+            // The ring is zeroed ahead of every claim, so a zero timestamp is there already.
+            FrameDescriptor.writeHeaderWithoutTimestamp(buffer, index, flags, TYPE_DATA, streamId, sessionId, sequence);
         }
-        log.copyIn(index + HEADER_LENGTH, srcBuffer, srcArray, offset, length);
+        else
+        {
+            FrameDescriptor.writeHeader(buffer, index, flags, TYPE_DATA, streamId, sessionId, sequence, timestampNs);
+        }
+        AbstractPublication.copy(buffer, index + HEADER_LENGTH, srcBuffer, srcArray, offset, length);
         log.frameLengthRelease(index, HEADER_LENGTH + length);
     }
 }

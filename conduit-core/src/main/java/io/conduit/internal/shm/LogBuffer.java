@@ -1,12 +1,11 @@
 package io.conduit.internal.shm;
 
-import java.lang.ref.Reference;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 import io.conduit.internal.FrameDescriptor;
-import io.conduit.internal.UnsafeAccess;
-import sun.misc.Unsafe;
 
 import static io.conduit.internal.shm.LogDescriptor.CAPACITY_OFFSET;
 import static io.conduit.internal.shm.LogDescriptor.CLEAN_LIMIT_OFFSET;
@@ -25,61 +24,30 @@ import static io.conduit.internal.shm.LogDescriptor.TAIL_OFFSET;
 import static io.conduit.internal.shm.LogDescriptor.VERSION_OFFSET;
 
 /**
- * Typed, ordered access to a log laid out as {@link LogDescriptor} describes, over any direct buffer: a mapped
- * file in production, a plain direct buffer in concurrency tests. Every cross-process field is read and written
- * with the ordering its protocol needs.
- *
- * <p>Access is through {@link Unsafe} at the buffer's address, without the bounds, alignment and scope checks
- * that {@link ByteBuffer} and its VarHandles make on every access: about a dozen of them per message on the offer
- * and poll paths. The bounds are checked where they can be broken instead: here, that the buffer holds the whole
- * log; in {@link #indexOf(long)}, which keeps every position inside the ring; in {@link LogReader}, which checks
- * each frame length it reads before it uses it; and in the publication, which checks a message's length before
- * it claims space. The log format is little-endian, which is the CPU's order on every platform this class
- * accepts.
+ * Typed, ordered access to a log laid out as {@link LogDescriptor} describes, over any little-endian direct
+ * buffer: a mapped file in production, a plain direct buffer in concurrency tests. Every cross-process field is
+ * read and written through VarHandles with the ordering its protocol needs.
  */
 public final class LogBuffer
 {
-    private static final Unsafe UNSAFE = UnsafeAccess.UNSAFE;
+    private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final byte[] ZEROS = new byte[4 * 1024];
-    private static final int SMALL_COPY_MAX = 64;
 
     private final ByteBuffer buffer;
-    private final long address;
     private final int dataOffset;
     private final int capacity;
     private final int mask;
 
     /**
-     * @param buffer holding an initialised log, from index 0; direct, writable (a write to a read-only mapping
-     *               through {@link Unsafe} would crash the process, not throw) and 8-byte aligned.
-     * @throws IllegalArgumentException when the buffer is not such a buffer or does not hold the whole log, or
-     *                                  the CPU is big-endian.
+     * @param buffer holding an initialised log, from index 0.
      */
     public LogBuffer(final ByteBuffer buffer)
     {
-        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN)
-        {
-            throw new IllegalArgumentException("shared-memory logs need a little-endian CPU");
-        }
-        if (buffer.isReadOnly())
-        {
-            throw new IllegalArgumentException("log buffer is read-only");
-        }
         this.buffer = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        this.address = UnsafeAccess.address(this.buffer);
-        if ((address & (Long.BYTES - 1)) != 0)
-        {
-            throw new IllegalArgumentException("log buffer not 8-byte aligned: address=" + address);
-        }
         this.dataOffset = this.buffer.getInt(DATA_OFFSET_OFFSET);
         this.capacity = this.buffer.getInt(CAPACITY_OFFSET);
         this.mask = capacity - 1;
-        if (capacity <= 0 || (capacity & mask) != 0 || dataOffset != LogDescriptor.dataOffset() ||
-            this.buffer.capacity() < fileLength(capacity))
-        {
-            throw new IllegalArgumentException("log header does not fit its buffer: capacity=" + capacity +
-                ", dataOffset=" + dataOffset + ", bufferLength=" + this.buffer.capacity());
-        }
     }
 
     /**
@@ -110,10 +78,9 @@ public final class LogBuffer
         le.putInt(STREAM_ID_OFFSET, streamId);
         le.putLong(CREATED_MS_OFFSET, System.currentTimeMillis());
         le.putLong(CREATOR_PID_OFFSET, creatorPid);
-        le.putLong(CLEAN_LIMIT_OFFSET, capacity);
+        LONGS.setRelease(le, CLEAN_LIMIT_OFFSET, (long)capacity);
         // The magic goes last: a reader that sees it sees a whole header.
-        UNSAFE.storeFence();
-        le.putLong(MAGIC_OFFSET, MAGIC);
+        LONGS.setRelease(le, MAGIC_OFFSET, MAGIC);
     }
 
     /**
@@ -154,7 +121,7 @@ public final class LogBuffer
      */
     public int streamId()
     {
-        return UNSAFE.getInt(address + STREAM_ID_OFFSET);
+        return buffer.getInt(STREAM_ID_OFFSET);
     }
 
     /**
@@ -162,7 +129,7 @@ public final class LogBuffer
      */
     public long tailVolatile()
     {
-        return UNSAFE.getLongVolatile(null, address + TAIL_OFFSET);
+        return (long)LONGS.getVolatile(buffer, TAIL_OFFSET);
     }
 
     /**
@@ -172,12 +139,7 @@ public final class LogBuffer
      */
     public long compareAndExchangeTail(final long expected, final long update)
     {
-        if (UNSAFE.compareAndSwapLong(null, address + TAIL_OFFSET, expected, update))
-        {
-            return expected;
-        }
-        // Not atomic with the failed swap, which is all a caller needs: a tail to try next.
-        return tailVolatile();
+        return (long)LONGS.compareAndExchange(buffer, TAIL_OFFSET, expected, update);
     }
 
     /**
@@ -185,7 +147,7 @@ public final class LogBuffer
      */
     public long cleanLimitAcquire()
     {
-        return UNSAFE.getLongVolatile(null, address + CLEAN_LIMIT_OFFSET);
+        return (long)LONGS.getAcquire(buffer, CLEAN_LIMIT_OFFSET);
     }
 
     /**
@@ -193,7 +155,7 @@ public final class LogBuffer
      */
     public void cleanLimitRelease(final long limit)
     {
-        UNSAFE.putOrderedLong(null, address + CLEAN_LIMIT_OFFSET, limit);
+        LONGS.setRelease(buffer, CLEAN_LIMIT_OFFSET, limit);
     }
 
     /**
@@ -202,7 +164,7 @@ public final class LogBuffer
      */
     public boolean tryLockClean(final long token)
     {
-        return UNSAFE.compareAndSwapLong(null, address + CLEAN_LOCK_OFFSET, 0L, token);
+        return LONGS.compareAndSet(buffer, CLEAN_LOCK_OFFSET, 0L, token);
     }
 
     /**
@@ -212,7 +174,7 @@ public final class LogBuffer
      */
     public boolean stealCleanLock(final long holder, final long token)
     {
-        return UNSAFE.compareAndSwapLong(null, address + CLEAN_LOCK_OFFSET, holder, token);
+        return LONGS.compareAndSet(buffer, CLEAN_LOCK_OFFSET, holder, token);
     }
 
     /**
@@ -220,7 +182,7 @@ public final class LogBuffer
      */
     public long cleanLockHolder()
     {
-        return UNSAFE.getLongVolatile(null, address + CLEAN_LOCK_OFFSET);
+        return (long)LONGS.getVolatile(buffer, CLEAN_LOCK_OFFSET);
     }
 
     /**
@@ -228,7 +190,7 @@ public final class LogBuffer
      */
     public void unlockClean(final long token)
     {
-        UNSAFE.compareAndSwapLong(null, address + CLEAN_LOCK_OFFSET, token, 0L);
+        LONGS.compareAndSet(buffer, CLEAN_LOCK_OFFSET, token, 0L);
     }
 
     /**
@@ -237,25 +199,25 @@ public final class LogBuffer
      */
     public void addToCounter(final int offset, final long delta)
     {
-        UNSAFE.getAndAddLong(null, address + offset, delta);
+        LONGS.getAndAdd(buffer, offset, delta);
     }
 
     /**
      * @param offset of a long field.
-     * @return its value, read with (at least) acquire semantics.
+     * @return its value, read with acquire semantics.
      */
     public long longAcquire(final int offset)
     {
-        return UNSAFE.getLongVolatile(null, address + offset);
+        return (long)LONGS.getAcquire(buffer, offset);
     }
 
     /**
      * @param offset of a long field.
-     * @return its value, read atomically and afresh on each call.
+     * @return its value, read without ordering beyond atomicity.
      */
     public long longOpaque(final int offset)
     {
-        return UNSAFE.getLongVolatile(null, address + offset);
+        return (long)LONGS.getOpaque(buffer, offset);
     }
 
     /**
@@ -264,17 +226,16 @@ public final class LogBuffer
      */
     public void longRelease(final int offset, final long value)
     {
-        UNSAFE.putOrderedLong(null, address + offset, value);
+        LONGS.setRelease(buffer, offset, value);
     }
 
     /**
      * @param offset of a long field written only by this thread.
-     * @param value  to store atomically; it is also ordered after earlier stores, which costs nothing more on
-     *               x86 or ARM.
+     * @param value  to store atomically, without ordering.
      */
     public void longOpaque(final int offset, final long value)
     {
-        UNSAFE.putOrderedLong(null, address + offset, value);
+        LONGS.setOpaque(buffer, offset, value);
     }
 
     /**
@@ -285,7 +246,7 @@ public final class LogBuffer
      */
     public boolean compareAndSetLong(final int offset, final long expected, final long update)
     {
-        return UNSAFE.compareAndSwapLong(null, address + offset, expected, update);
+        return LONGS.compareAndSet(buffer, offset, expected, update);
     }
 
     /**
@@ -294,7 +255,7 @@ public final class LogBuffer
      */
     public int frameLengthAcquire(final int index)
     {
-        return UNSAFE.getIntVolatile(null, address + index);
+        return (int)INTS.getAcquire(buffer, index);
     }
 
     /**
@@ -305,7 +266,7 @@ public final class LogBuffer
      */
     public void frameLengthRelease(final int index, final int length)
     {
-        UNSAFE.putOrderedInt(null, address + index, length);
+        INTS.setRelease(buffer, index, length);
     }
 
     /**
@@ -318,134 +279,8 @@ public final class LogBuffer
      */
     public void writePad(final int index, final int length, final int streamId, final int sessionId)
     {
-        writeFrameHeader(index, (byte)0, FrameDescriptor.TYPE_PAD, streamId, sessionId, 0);
+        FrameDescriptor.writeHeader(buffer, index, (byte)0, FrameDescriptor.TYPE_PAD, streamId, sessionId, 0, 0);
         frameLengthRelease(index, length);
-    }
-
-    /**
-     * Write every header field of a frame but the length and the timestamp, into claimed space whose timestamp
-     * is already right (zeroed, for a frame without one). Same layout as
-     * {@link FrameDescriptor#writeHeaderWithoutTimestamp}.
-     *
-     * @param index     of the frame in the buffer, inside a claim.
-     * @param flags     of the frame.
-     * @param type      of the frame.
-     * @param streamId  of the log.
-     * @param sessionId of the publisher.
-     * @param sequence  of the message.
-     */
-    public void writeFrameHeader(
-        final int index, final byte flags, final int type, final int streamId, final int sessionId, final long sequence)
-    {
-        final long frame = address + index;
-        UNSAFE.putInt(frame + FrameDescriptor.VERSION_OFFSET,
-            FrameDescriptor.CURRENT_VERSION | (flags & 0xFF) << 8 | type << 16);
-        UNSAFE.putLong(frame + FrameDescriptor.STREAM_ID_OFFSET, (streamId & 0xFFFF_FFFFL) | (long)sessionId << 32);
-        UNSAFE.putLong(frame + FrameDescriptor.SEQUENCE_OFFSET, sequence);
-    }
-
-    /**
-     * @param index       of a frame in the buffer, inside a claim.
-     * @param timestampNs to write.
-     */
-    public void writeFrameTimestamp(final int index, final long timestampNs)
-    {
-        UNSAFE.putLong(address + index + FrameDescriptor.TIMESTAMP_OFFSET, timestampNs);
-    }
-
-    /**
-     * Copy a payload into claimed space.
-     *
-     * @param index     in the buffer, inside a claim at least {@code length} long.
-     * @param srcBuffer holding the payload at {@code offset}, checked to hold {@code length} bytes there; or null.
-     * @param srcArray  holding the payload, likewise checked; or null.
-     * @param offset    of the payload.
-     * @param length    of the payload.
-     */
-    public void copyIn(
-        final int index, final ByteBuffer srcBuffer, final byte[] srcArray, final int offset, final int length)
-    {
-        if (srcArray != null)
-        {
-            copy(srcArray, UnsafeAccess.BYTE_ARRAY_BASE + offset, address + index, length);
-        }
-        else if (srcBuffer.isDirect())
-        {
-            copy(null, UnsafeAccess.address(srcBuffer) + offset, address + index, length);
-            // The source's memory is freed with it: keep it until the copy is done.
-            Reference.reachabilityFence(srcBuffer);
-        }
-        else
-        {
-            buffer.put(index, srcBuffer, offset, length);
-        }
-    }
-
-    /**
-     * Copy to an 8-byte aligned destination. Small messages go a word at a time: {@code copyMemory} checks its
-     * arguments and calls a stub, which costs more than the copy itself below a few cache lines.
-     */
-    private static void copy(final Object srcBase, final long srcOffset, final long dstAddress, final int length)
-    {
-        if (length > SMALL_COPY_MAX)
-        {
-            UNSAFE.copyMemory(srcBase, srcOffset, null, dstAddress, length);
-            return;
-        }
-        int i = 0;
-        for (; i <= length - Long.BYTES; i += Long.BYTES)
-        {
-            UNSAFE.putLong(dstAddress + i, UNSAFE.getLong(srcBase, srcOffset + i));
-        }
-        for (; i < length; i++)
-        {
-            UNSAFE.putByte(dstAddress + i, UNSAFE.getByte(srcBase, srcOffset + i));
-        }
-    }
-
-    /**
-     * @param index of a committed frame whose length was checked to fit the ring.
-     * @return its type.
-     */
-    public int frameType(final int index)
-    {
-        return UNSAFE.getShort(address + index + FrameDescriptor.TYPE_OFFSET) & 0xFFFF;
-    }
-
-    /**
-     * @param index of a committed frame whose length was checked to fit the ring.
-     * @return its flags.
-     */
-    public byte frameFlags(final int index)
-    {
-        return UNSAFE.getByte(address + index + FrameDescriptor.FLAGS_OFFSET);
-    }
-
-    /**
-     * @param index of a committed frame whose length was checked to fit the ring.
-     * @return its session id.
-     */
-    public int frameSessionId(final int index)
-    {
-        return UNSAFE.getInt(address + index + FrameDescriptor.SESSION_ID_OFFSET);
-    }
-
-    /**
-     * @param index of a committed frame whose length was checked to fit the ring.
-     * @return its sequence.
-     */
-    public long frameSequence(final int index)
-    {
-        return UNSAFE.getLong(address + index + FrameDescriptor.SEQUENCE_OFFSET);
-    }
-
-    /**
-     * @param index of a committed frame whose length was checked to fit the ring.
-     * @return its timestamp.
-     */
-    public long frameTimestampNs(final int index)
-    {
-        return UNSAFE.getLong(address + index + FrameDescriptor.TIMESTAMP_OFFSET);
     }
 
     /**

@@ -255,13 +255,11 @@ public final class LogFiles
      */
     private boolean isInUse(final Path path) throws IOException
     {
-        final long length = validate(path);
-        // Mapped as a whole and writable because LogBuffer needs that; nothing here writes, and pages that are
-        // not touched are not read in.
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE))
+        validate(path);
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ))
         {
-            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
-            return new SlotTable(new LogBuffer(mapped), livenessTimeoutMs).hasLiveOwner();
+            final MappedByteBuffer header = channel.map(FileChannel.MapMode.READ_ONLY, 0, LogDescriptor.dataOffset());
+            return new SlotTable(new LogBuffer(header), livenessTimeoutMs).hasLiveOwner();
         }
     }
 

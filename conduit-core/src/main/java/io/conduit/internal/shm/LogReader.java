@@ -29,6 +29,7 @@ import static io.conduit.internal.shm.LogDescriptor.STATE_ACTIVE;
 public final class LogReader
 {
     private final LogBuffer log;
+    private final ByteBuffer buffer;
     private final ByteBuffer handlerView;
     private final int slot;
     private final int capacity;
@@ -56,6 +57,7 @@ public final class LogReader
         final String description)
     {
         this.log = log;
+        this.buffer = log.buffer();
         this.handlerView = log.buffer().asReadOnlyBuffer();
         this.slot = slot;
         this.capacity = log.capacity();
@@ -126,13 +128,13 @@ public final class LogReader
                 break;
             }
             // The ring's rest is a multiple of the alignment, so the aligned length fits it when the length does;
-            // checking the length cannot overflow. LogBuffer's reads of the frame rely on this check.
+            // checking the length cannot overflow, as aligning a length near 2^31 would.
             if (frameLength < HEADER_LENGTH || frameLength > capacity - (index - log.dataOffset()))
             {
                 throw corrupt(position, frameLength);
             }
             final int alignedLength = LogDescriptor.alignedLength(frameLength);
-            final int type = log.frameType(index);
+            final int type = FrameDescriptor.type(buffer, index);
             if (type == TYPE_DATA)
             {
                 delivered += onData(handler, index, frameLength);
@@ -162,10 +164,10 @@ public final class LogReader
 
     private int onData(final MessageHandler handler, final int index, final int frameLength)
     {
-        final byte flags = log.frameFlags(index);
-        final int sessionId = log.frameSessionId(index);
-        final long sequence = log.frameSequence(index);
-        final long timestampNs = log.frameTimestampNs(index);
+        final byte flags = FrameDescriptor.flags(buffer, index);
+        final int sessionId = FrameDescriptor.sessionId(buffer, index);
+        final long sequence = FrameDescriptor.sequence(buffer, index);
+        final long timestampNs = FrameDescriptor.timestampNs(buffer, index);
         final int payloadLength = frameLength - HEADER_LENGTH;
         if ((flags & UNFRAGMENTED) == UNFRAGMENTED)
         {
@@ -173,7 +175,7 @@ public final class LogReader
                 timestampNs);
         }
         final int length = assembler.onFragment(
-            sessionId, sequence, flags, log.buffer(), index + HEADER_LENGTH, payloadLength);
+            sessionId, sequence, flags, buffer, index + HEADER_LENGTH, payloadLength);
         if (length < 0)
         {
             return 0;

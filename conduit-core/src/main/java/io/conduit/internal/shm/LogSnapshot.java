@@ -85,10 +85,9 @@ public record LogSnapshot(
     {
         final long length = LogFiles.validate(path);
         final MappedByteBuffer mapped;
-        // Writable because LogBuffer needs that (see its constructor); a snapshot only reads.
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE))
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ))
         {
-            mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
+            mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, length);
         }
         final LogBuffer log = new LogBuffer(mapped);
         final long nowMs = System.currentTimeMillis();

@@ -1,7 +1,9 @@
 package io.conduit.internal.shm;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -12,16 +14,17 @@ import io.conduit.ConduitException;
 import io.conduit.Counter;
 import io.conduit.Counters;
 import io.conduit.ErrorCode;
+import io.conduit.internal.FrameDescriptor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * LogBuffer reads and writes without per-access bounds checks, so what it accepts, and what the reader checks
- * before LogBuffer reads a frame, is what keeps a bad buffer or a corrupt log from reading or writing outside it.
+ * Frames through a log as the appender writes them and the reader reads them: payloads of several lengths from
+ * every kind of source, and frame lengths a corrupt log could hold.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class LogBufferTest
+class LogFrameTest
 {
     private static final int CAPACITY = LogDescriptor.MIN_CAPACITY;
 
@@ -30,22 +33,6 @@ class LogBufferTest
         final ByteBuffer buffer = ByteBuffer.allocateDirect((int)LogBuffer.fileLength(CAPACITY) + 8);
         LogBuffer.initialise(buffer, CAPACITY, 1, ProcessHandle.current().pid());
         return buffer;
-    }
-
-    @Test
-    void shouldRejectBuffersItCannotAccessSafely()
-    {
-        final ByteBuffer memory = newLogMemory();
-        assertThatThrownBy(() -> new LogBuffer(memory.asReadOnlyBuffer()))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("read-only");
-        assertThatThrownBy(() -> new LogBuffer(memory.duplicate().limit(LogDescriptor.dataOffset()).slice()))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not fit its buffer");
-        assertThatThrownBy(() -> new LogBuffer(memory.duplicate().position(1).slice()))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not 8-byte aligned");
-        final ByteBuffer heap = ByteBuffer.allocate(memory.capacity());
-        assertThatThrownBy(() -> new LogBuffer(heap))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a direct buffer");
-        assertThat(new LogBuffer(memory).capacity()).isEqualTo(CAPACITY);
     }
 
     @Test
@@ -59,23 +46,33 @@ class LogBufferTest
             cleaner.join(subscriberSlot, 7, System.currentTimeMillis()), 1 << 20, new Counters(), "test");
         final LogAppender appender = new LogAppender(log, cleaner, slots.takePublisherSlot(1), 1, 1, 1000);
 
-        final byte[] bytes = {9, 1, 2, 3, 4, 9};
-        final ByteBuffer direct = ByteBuffer.allocateDirect(6).put(bytes).flip();
-        assertThat(appender.append(null, bytes, 1, 4, 0, 0)).isPositive();
-        assertThat(appender.append(ByteBuffer.wrap(bytes), null, 1, 4, 1, 0)).isPositive();
-        assertThat(appender.append(ByteBuffer.wrap(bytes).asReadOnlyBuffer(), null, 1, 4, 2, 0)).isPositive();
-        assertThat(appender.append(direct, null, 1, 4, 3, 0)).isPositive();
-        assertThat(appender.append(direct.duplicate().position(1).slice(), null, 0, 4, 4, 77L)).isPositive();
-
-        final List<String> received = new ArrayList<>();
-        assertThat(reader.poll((buffer, offset, length, header) ->
+        for (final int length : new int[] {0, 1, 7, 8, 13, 64, 65, 300})
         {
-            final byte[] payload = new byte[length];
-            buffer.get(offset, payload);
-            received.add(header.sequence() + ":" + java.util.Arrays.toString(payload) + "@" + header.timestampNs());
-        }, 10)).isEqualTo(5);
-        assertThat(received).containsExactly(
-            "0:[1, 2, 3, 4]@0", "1:[1, 2, 3, 4]@0", "2:[1, 2, 3, 4]@0", "3:[1, 2, 3, 4]@0", "4:[1, 2, 3, 4]@77");
+            final byte[] bytes = new byte[length + 2];
+            for (int i = 0; i < bytes.length; i++)
+            {
+                bytes[i] = (byte)(i * 31 + length);
+            }
+            final byte[] expected = Arrays.copyOfRange(bytes, 1, 1 + length);
+            final ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+            final ByteBuffer bigEndianSlice = direct.duplicate().position(1).slice().order(ByteOrder.BIG_ENDIAN);
+            assertThat(appender.append(null, bytes, 1, length, 0, 0)).isPositive();
+            assertThat(appender.append(ByteBuffer.wrap(bytes), null, 1, length, 1, 0)).isPositive();
+            assertThat(appender.append(ByteBuffer.wrap(bytes).asReadOnlyBuffer(), null, 1, length, 2, 0)).isPositive();
+            assertThat(appender.append(direct, null, 1, length, 3, 0)).isPositive();
+            assertThat(appender.append(bigEndianSlice, null, 0, length, 4, 77L)).isPositive();
+
+            final List<String> received = new ArrayList<>();
+            assertThat(reader.poll((buffer, offset, messageLength, header) ->
+            {
+                final byte[] payload = new byte[messageLength];
+                buffer.get(offset, payload);
+                assertThat(payload).as("length %d, sequence %d", length, header.sequence()).isEqualTo(expected);
+                received.add(header.sequence() + "@" + header.timestampNs());
+            }, 10)).isEqualTo(5);
+            assertThat(received).containsExactly("0@0", "1@0", "2@0", "3@0", "4@77");
+            cleaner.cleanBehind(reader.position());
+        }
     }
 
     @Test
@@ -91,7 +88,7 @@ class LogBufferTest
             final LogReader reader = new LogReader(log, subscriberSlot,
                 cleaner.join(subscriberSlot, 7, System.currentTimeMillis()), 1 << 20, counters, "test");
 
-            log.writeFrameHeader(log.indexOf(0), (byte)0xC0, 1, 1, 1, 0);
+            FrameDescriptor.writeHeader(log.buffer(), log.indexOf(0), (byte)0xC0, FrameDescriptor.TYPE_DATA, 1, 1, 0, 0);
             log.frameLengthRelease(log.indexOf(0), badLength);
 
             assertThatThrownBy(() -> reader.poll((buffer, offset, length, header) -> { }, 10))
