@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -253,31 +254,76 @@ public final class Conduit implements AutoCloseable
     {
         private int maxMessageLength = sizeProperty("conduit.max.message.length", 16 * 1024 * 1024);
         private String idleStrategy = System.getProperty("conduit.idle", BackoffIdleStrategy.NAME);
-        private long heartbeatIntervalMs = Long.getLong("conduit.heartbeat.interval.ms", 200);
-        private long heartbeatTimeoutMs = Long.getLong("conduit.heartbeat.timeout.ms", 2_000);
-        private long connectTimeoutMs = Long.getLong("conduit.connect.timeout.ms", 5_000);
-        private long reconnectBackoffMinMs = Long.getLong("conduit.reconnect.backoff.min.ms", 10);
-        private long reconnectBackoffMaxMs = Long.getLong("conduit.reconnect.backoff.max.ms", 2_000);
+        private long heartbeatIntervalMs = longProperty("conduit.heartbeat.interval.ms", 200);
+        private long heartbeatTimeoutMs = longProperty("conduit.heartbeat.timeout.ms", 2_000);
+        private long connectTimeoutMs = longProperty("conduit.connect.timeout.ms", 5_000);
+        private long reconnectBackoffMinMs = longProperty("conduit.reconnect.backoff.min.ms", 10);
+        private long reconnectBackoffMaxMs = longProperty("conduit.reconnect.backoff.max.ms", 2_000);
         private int publicationWindowBytes = sizeProperty("conduit.publication.window", 2 * 1024 * 1024);
         private int subscriptionBufferBytes = sizeProperty("conduit.subscription.buffer", 4 * 1024 * 1024);
         private int tcpFrameLength = sizeProperty("conduit.tcp.frame.length", 64 * 1024);
-        private boolean timestamps = Boolean.parseBoolean(System.getProperty("conduit.timestamps", "false"));
-        private boolean nativeTransport = Boolean.parseBoolean(System.getProperty("conduit.tcp.native", "false"));
+        private boolean timestamps = booleanProperty("conduit.timestamps");
+        private boolean nativeTransport = booleanProperty("conduit.tcp.native");
         private Path tlsCertificateChainFile = pathProperty("conduit.tls.certificate.chain");
         private Path tlsPrivateKeyFile = pathProperty("conduit.tls.private.key");
         private Path tlsTrustedCertificatesFile = pathProperty("conduit.tls.trusted.certificates");
-        private boolean tlsClientAuth = Boolean.parseBoolean(System.getProperty("conduit.tls.client.auth", "false"));
+        private boolean tlsClientAuth = booleanProperty("conduit.tls.client.auth");
         private KeyManagerFactory tlsKeyManagerFactory;
         private TrustManagerFactory tlsTrustManagerFactory;
         private Path shmDirectory = pathProperty("conduit.shm.dir");
         private int shmCapacity = sizeProperty("conduit.shm.capacity", 16 * 1024 * 1024);
-        private long shmLivenessTimeoutMs = Long.getLong("conduit.shm.liveness.timeout.ms", 1_000);
+        private long shmLivenessTimeoutMs = longProperty("conduit.shm.liveness.timeout.ms", 1_000);
         private boolean concluded;
 
         private static int sizeProperty(final String name, final int defaultValue)
         {
             final String value = System.getProperty(name);
-            return value == null ? defaultValue : Sizes.parseBytes(value);
+            try
+            {
+                return value == null ? defaultValue : Sizes.parseBytes(value);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                throw badProperty(name, value, "a size such as 65536, 64k or 16m");
+            }
+        }
+
+        private static long longProperty(final String name, final long defaultValue)
+        {
+            final String value = System.getProperty(name);
+            try
+            {
+                return value == null ? defaultValue : Long.parseLong(value.trim());
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw badProperty(name, value, "a whole number");
+            }
+        }
+
+        private static boolean booleanProperty(final String name)
+        {
+            final String value = System.getProperty(name);
+            if (value == null)
+            {
+                return false;
+            }
+            // Boolean.parseBoolean would read "yes" or "ture" as false without a word.
+            switch (value.trim().toLowerCase(Locale.ROOT))
+            {
+                case "true":
+                    return true;
+                case "false":
+                    return false;
+                default:
+                    throw badProperty(name, value, "true or false");
+            }
+        }
+
+        private static IllegalArgumentException badProperty(final String name, final String value, final String expected)
+        {
+            return new IllegalArgumentException(
+                "invalid system property: " + name + "=" + value + " (expected " + expected + ")");
         }
 
         private static Path pathProperty(final String name)

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -127,6 +128,29 @@ class ConduitContextTest
             System.clearProperty("conduit.idle");
             System.clearProperty("conduit.heartbeat.timeout.ms");
             System.clearProperty("conduit.timestamps");
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "conduit.heartbeat.timeout.ms, abc, a whole number",
+        "conduit.shm.liveness.timeout.ms, 1.5, a whole number",
+        "conduit.tls.client.auth, yes, true or false",
+        "conduit.timestamps, ture, true or false",
+        "conduit.max.message.length, 16q, a size"})
+    void shouldNameAMalformedSystemPropertyInsteadOfFallingBackToItsDefault(
+        final String name, final String value, final String expected)
+    {
+        System.setProperty(name, value);
+        try
+        {
+            assertThatIllegalArgumentException().isThrownBy(Conduit.Context::new)
+                .withMessageContaining(name + "=" + value)
+                .withMessageContaining(expected);
+        }
+        finally
+        {
+            System.clearProperty(name);
         }
     }
 
