@@ -90,15 +90,18 @@ final class StatCommand implements Callable<Integer>
             out.printf("%s  stream %d  capacity %d  tail %d  subscribers %d  padded gaps %d (%d bytes)  " +
                 "evictions %d%n", log.path().getFileName(), log.streamId(), log.capacity(), log.tail(),
                 log.subscribers(), log.paddedGaps(), log.paddedBytes(), log.evictions());
-            out.printf("  %-10s %-8s %8s %-5s %12s %14s %12s %12s %14s%n",
+            out.printf("  %-10s %-8s %8s %-5s %12s %14s %12s %12s %14s %14s%n",
                 "role", "state", "pid", "alive", "heartbeat ms", "position", "lag bytes", "messages",
-                "back-pressured");
+                "back-pressured", "skipped bytes");
             for (final LogSnapshot.Participant p : log.participants())
             {
-                out.printf("  %-10s %-8s %8d %-5s %12d %14d %12s %12d %14s%n",
+                // The slot's trouble counter: refused offers for a publisher, bytes lost to evictions for a
+                // subscriber.
+                final String trouble = Long.toString(p.backPressured());
+                out.printf("  %-10s %-8s %8d %-5s %12d %14d %12s %12d %14s %14s%n",
                     p.role(), p.state(), p.pid(), p.alive() ? "yes" : "NO", p.heartbeatAgeMs(), p.position(),
                     isSubscriber(p) ? Long.toString(log.tail() - p.position()) : "-", p.messages(),
-                    isSubscriber(p) ? "-" : Long.toString(p.backPressured()));
+                    isSubscriber(p) ? "-" : trouble, isSubscriber(p) ? trouble : "-");
             }
         }
         for (final String problem : unreadable)

@@ -1,7 +1,10 @@
 package io.conduit.cli;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -10,11 +13,15 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.conduit.Conduit;
+import io.conduit.ConduitException;
 import io.conduit.Publication;
 import io.conduit.Subscription;
+import io.conduit.internal.FrameDescriptor;
+import io.conduit.internal.shm.LogDescriptor;
 import io.conduit.internal.shm.LogSnapshot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class StatCommandTest
@@ -52,6 +59,40 @@ class StatCommandTest
                 .contains("truncated log: length=16: file=" + logs.resolve("junk-1.log"));
             assertThat(CliRun.run("stat", "--dir", logs.toString()).out())
                 .contains("orders-5.log  stream 5  capacity 65536  tail 480  subscribers 1");
+        }
+    }
+
+    @Test
+    void shouldReportEvictionsAndTheBytesASubscriberLost() throws Exception
+    {
+        final Path logs = directory.resolve("shm");
+        try (Conduit conduit = Conduit.launch(new Conduit.Context().shmDirectory(logs).shmCapacity(64 * 1024));
+            Subscription subscription = conduit.addSubscription("shm:orders", 5);
+            Publication publication = conduit.addPublication("shm:orders", 5))
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                assertThat(publication.offer(new byte[100])).isPositive();
+            }
+            assertThat(subscription.poll((b, o, l, h) -> { }, 1)).isEqualTo(1);
+            // Another process scribbles an unknown type over the second frame: the subscriber reports it, steps
+            // aside, and rejoins at the tail, losing the two frames from there (320 bytes).
+            try (FileChannel channel = FileChannel.open(logs.resolve("orders-5.log"), StandardOpenOption.WRITE))
+            {
+                channel.write(ByteBuffer.wrap(new byte[] {99, 0}),
+                    LogDescriptor.dataOffset() + 160 + FrameDescriptor.TYPE_OFFSET);
+            }
+            assertThatThrownBy(() -> subscription.poll((b, o, l, h) -> { }, 10))
+                .isInstanceOf(ConduitException.class).hasMessageContaining("corrupt frame");
+            assertThat(subscription.poll((b, o, l, h) -> { }, 10)).isZero();
+
+            final String json = CliRun.run("stat", "--dir", logs.toString(), "--json").lastOutLine();
+            assertThat(json).contains("\"evictions\":1")
+                .contains("\"position\":480,\"messages\":1,\"lagBytes\":0,\"skippedBytes\":320");
+            final String text = CliRun.run("stat", "--dir", logs.toString()).out();
+            assertThat(text).contains("evictions 1").contains("skipped bytes");
+            assertThat(text.lines().filter(line -> line.trim().startsWith("subscriber")))
+                .singleElement().satisfies(line -> assertThat(line.trim()).endsWith(" -            320"));
         }
     }
 
