@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * Checks the sequence numbers of messages from every publisher session: counts gaps, duplicates and out-of-order
  * arrivals in a bit set per session rather than keeping the messages. A session's first message sets where it
- * starts, so a subscriber that joins a running stream is judged from what it first saw.
+ * starts, so a subscriber that joins a running stream is judged from what it first saw. Also digests the order of
+ * arrival across sessions, which every subscriber of a shared-memory stream sees the same.
  */
 final class SequenceTracker
 {
@@ -30,10 +31,14 @@ final class SequenceTracker
     private long gaps;
     private long outOfOrder;
     private long minFirst = Long.MAX_VALUE;
+    private long orderDigest;
 
     void onSequence(final int sessionId, final long sequence)
     {
         received++;
+        // A hash of the arrival order across sessions: subscribers that saw the same messages in the same order
+        // end with the same digest.
+        orderDigest = orderDigest * 31 + (sessionId * 0x9E37_79B9_7F4A_7C15L ^ sequence);
         Session session = sessions.get(sessionId);
         if (session == null)
         {
@@ -77,6 +82,7 @@ final class SequenceTracker
     String describe()
     {
         return "received=" + received + " duplicates=" + duplicates + " gaps=" + gaps + " outOfOrder=" + outOfOrder +
-            " sessions=" + sessions.size() + " firstSequence=" + (minFirst == Long.MAX_VALUE ? -1 : minFirst);
+            " sessions=" + sessions.size() + " firstSequence=" + (minFirst == Long.MAX_VALUE ? -1 : minFirst) +
+            " orderDigest=" + orderDigest;
     }
 }

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.conduit.Conduit;
+import io.conduit.Counter;
+import io.conduit.MessageHandler;
 import io.conduit.Publication;
+import io.conduit.Subscription;
 import io.conduit.internal.shm.HalfWrittenPublisherMain;
 import io.conduit.internal.shm.LogSnapshot;
 import io.conduit.test.JavaProcess;
@@ -88,6 +91,8 @@ class ShmSystemTest
             assertThat(done.get("subEVICTIONS")).isZero();
             assertThat(done.get("subINCOMPLETE_MESSAGES")).isZero();
         }
+        // One log, one order: both subscribers saw the two publishers' messages interleaved the same way.
+        assertThat(firstDone.get("orderDigest")).isEqualTo(secondDone.get("orderDigest"));
     }
 
     @Test
@@ -120,6 +125,65 @@ class ShmSystemTest
             assertThat(backPressured).as("the dead subscriber held the publisher back until evicted").isPositive();
             assertThat(freedMs).isLessThanOrEqualTo(LIVENESS_TIMEOUT_MS + DETECTION_SLACK_MS);
             assertThat(LogSnapshot.read(directory.resolve("killed-subscriber-1.log")).evictions()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldKeepServingTheLiveSubscriberWhenAnotherIsKilled() throws Exception
+    {
+        final String uri = "shm:one-killed";
+        final JavaProcess doomed = Children.subscriber(processes, "doomed", settings("64k"), uri, 1, 0);
+        try (Conduit conduit = launch(64 * 1024);
+            Subscription live = conduit.addSubscription(uri, 1);
+            Publication publication = conduit.addPublication(uri, 1))
+        {
+            final byte[] message = new byte[256];
+            final long[] received = {0};
+            final MessageHandler counting = (buffer, offset, length, header) -> received[0]++;
+            long sent = 0;
+            final long startNs = System.nanoTime();
+            while (Status.latest(doomed).getOrZero("received") == 0)
+            {
+                sent += publication.offer(message) > 0 ? 1 : 0;
+                live.poll(counting, 100);
+                assertThat(System.nanoTime() - startNs).isLessThan(TimeUnit.SECONDS.toNanos(30));
+            }
+            doomed.kill();
+            final long killedNs = System.nanoTime();
+
+            // Two rings' worth can only get through once the dead subscriber no longer holds the log.
+            final long target = sent + 2 * (64 * 1024 / 288);
+            long backPressured = 0;
+            while (sent < target)
+            {
+                final long result = publication.offer(message);
+                if (result > 0)
+                {
+                    sent++;
+                }
+                else
+                {
+                    assertThat(result).as("offer with a live subscriber").isEqualTo(Publication.BACK_PRESSURED);
+                    backPressured++;
+                }
+                live.poll(counting, 100);
+                assertThat(System.nanoTime() - killedNs).isLessThan(TimeUnit.SECONDS.toNanos(10));
+            }
+            final long freedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedNs);
+            System.out.printf("one of two subscribers killed: the publisher got past it after %d ms (timeout %d ms)%n",
+                freedMs, LIVENESS_TIMEOUT_MS);
+            while (received[0] < sent)
+            {
+                live.poll(counting, 100);
+                assertThat(System.nanoTime() - killedNs).isLessThan(TimeUnit.SECONDS.toNanos(20));
+            }
+
+            assertThat(backPressured).as("the dead subscriber held the publisher back until evicted").isPositive();
+            assertThat(freedMs).isLessThanOrEqualTo(LIVENESS_TIMEOUT_MS + DETECTION_SLACK_MS);
+            assertThat(received[0]).as("the live subscriber lost nothing").isEqualTo(sent);
+            assertThat(live.counters().get(Counter.EVICTIONS)).isZero();
+            assertThat(publication.isConnected()).isTrue();
+            assertThat(LogSnapshot.read(directory.resolve("one-killed-1.log")).evictions()).isEqualTo(1);
         }
     }
 
