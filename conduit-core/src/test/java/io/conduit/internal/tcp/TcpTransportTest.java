@@ -96,6 +96,96 @@ class TcpTransportTest
     }
 
     @Test
+    void shouldBackPressureWhenTheSubscriberStopsPollingAndLoseNothingAccepted()
+    {
+        final Subscription sub = conduit.addSubscription("tcp://127.0.0.1:0", 4);
+        final Publication pub = conduit.addPublication(sub.endpoint().address(), 4);
+        awaitTrue(pub::isConnected);
+
+        // Nobody polls: the subscription's buffer, the sockets and then the publication's window fill up, and
+        // offers are refused instead of queueing without bound.
+        final byte[] message = new byte[1024];
+        final int maxOffers = 1_000_000;
+        long accepted = 0;
+        long result = 0;
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        for (int i = 0; i < maxOffers && System.nanoTime() < deadline; i++)
+        {
+            ByteBuffer.wrap(message).putLong(0, accepted);
+            result = pub.offer(message);
+            if (result > 0)
+            {
+                accepted++;
+            }
+            else if (result == Publication.BACK_PRESSURED)
+            {
+                // Still refused after a pause: the window is full, not just waiting for a flush.
+                sleepMs(200);
+                result = pub.offer(message);
+                if (result == Publication.BACK_PRESSURED)
+                {
+                    break;
+                }
+                accepted++;
+            }
+        }
+        assertThat(result).isEqualTo(Publication.BACK_PRESSURED);
+        assertThat(accepted * message.length)
+            .as("bytes accepted before back-pressure: bounded by the windows and buffers, not by the heap")
+            .isLessThan(64L * 1024 * 1024);
+        assertThat(pub.counters().get(Counter.BACK_PRESSURED)).isPositive();
+
+        final long[] next = {0};
+        while (next[0] < accepted && System.nanoTime() < deadline + TimeUnit.SECONDS.toNanos(20))
+        {
+            sub.poll((buffer, offset, length, header) ->
+            {
+                assertThat(buffer.getLong(offset)).isEqualTo(next[0]);
+                next[0]++;
+            }, 100);
+        }
+        assertThat(next[0]).as("every accepted message arrives, in order").isEqualTo(accepted);
+        assertThat(pub.offer(message)).as("the window opens again").isPositive();
+    }
+
+    @Test
+    void shouldRefuseMessagesOverTheMaximumAndDropOnesOverTheSubscribersMaximum()
+    {
+        try (Conduit small = Conduit.launch(new Conduit.Context().maxMessageLength(1024 * 1024));
+            Conduit large = Conduit.launch(new Conduit.Context().maxMessageLength(4 * 1024 * 1024)))
+        {
+            final Subscription sub = small.addSubscription("tcp://127.0.0.1:0", 5);
+            final Publication toSmall = small.addPublication(sub.endpoint().address(), 5);
+            final Publication fromLarge = large.addPublication(sub.endpoint().address(), 5);
+            awaitTrue(() -> toSmall.isConnected() && fromLarge.isConnected());
+
+            assertThat(toSmall.offer(new byte[1024 * 1024 + 1])).isEqualTo(Publication.MAX_SIZE_EXCEEDED);
+            assertThat(toSmall.offer(new byte[1024 * 1024])).isPositive();
+            // A peer with a larger limit sends more than this subscriber takes: counted and dropped, and the
+            // connection carries on with the next message.
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (fromLarge.offer(new byte[2 * 1024 * 1024]) < 0)
+            {
+                assertThat(System.nanoTime()).isLessThan(deadline);
+            }
+            while (fromLarge.offer(new byte[] {42}) < 0)
+            {
+                assertThat(System.nanoTime()).isLessThan(deadline);
+            }
+            final int[] lengths = new int[3];
+            final int[] count = {0};
+            while (count[0] < 2 && System.nanoTime() < deadline)
+            {
+                sub.poll((buffer, offset, length, header) -> lengths[count[0]++] = length, 10);
+            }
+            assertThat(count[0]).isEqualTo(2);
+            assertThat(lengths[0] + lengths[1]).isEqualTo(1024 * 1024 + 1);
+            assertThat(sub.counters().get(Counter.PROTOCOL_ERRORS)).isEqualTo(1);
+            assertThat(sub.poll((buffer, offset, length, header) -> count[0]++, 10)).isZero();
+        }
+    }
+
+    @Test
     void shouldFanOutFromListeningPublicationToEverySubscriber()
     {
         final Publication pub = conduit.addPublication("tcp://127.0.0.1:0?listen=publisher", 9);
@@ -231,6 +321,19 @@ class TcpTransportTest
             }
             Thread.onSpinWait();
             Thread.yield();
+        }
+    }
+
+    private static void sleepMs(final long ms)
+    {
+        try
+        {
+            Thread.sleep(ms);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(ex);
         }
     }
 }
