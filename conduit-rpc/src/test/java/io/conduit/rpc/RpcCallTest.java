@@ -178,6 +178,12 @@ class RpcCallTest
                 assertThat(ex.status()).isEqualTo(Status.UNIMPLEMENTED);
                 assertThat(ex.description()).contains("test.Missing/missing");
             });
+        assertThatThrownBy(() -> client.proxy(UnknownMethodService.class).nonexistent("x"))
+            .isInstanceOfSatisfying(RpcException.class, ex ->
+            {
+                assertThat(ex.status()).isEqualTo(Status.UNIMPLEMENTED);
+                assertThat(ex.description()).contains("test.Service/nonexistent");
+            });
         assertThatThrownBy(() -> client.proxy(MismatchedService.class).roundTrip("not an order"))
             .isInstanceOfSatisfying(RpcException.class, ex ->
                 assertThat(ex.status()).isEqualTo(Status.INVALID_ARGUMENT));
@@ -202,6 +208,36 @@ class RpcCallTest
         assertThat(service.waiting.getCount()).as("the handler ran").isZero();
         assertThat(service.cancelSeen.await(5, TimeUnit.SECONDS)).as("server saw the cancellation").isTrue();
         assertThat(service.timeRemainingAtStartNs.get()).isBetween(1L, TimeUnit.MILLISECONDS.toNanos(1_000));
+    }
+
+    @ParameterizedTest
+    @MethodSource("endpoints")
+    void shouldCancelOnServerWhenABlockingCallerIsInterrupted(final String endpoint) throws Exception
+    {
+        final TestService proxy = start(endpoint);
+        final AtomicReference<Throwable> thrown = new AtomicReference<>();
+        final Thread caller = new Thread(() ->
+        {
+            try
+            {
+                proxy.waitForCancel("x");
+            }
+            catch (final Throwable ex)
+            {
+                thrown.set(ex);
+            }
+        }, "blocking-caller");
+        caller.start();
+        assertThat(service.waiting.await(5, TimeUnit.SECONDS)).isTrue();
+
+        caller.interrupt();
+
+        caller.join(TimeUnit.SECONDS.toMillis(5));
+        assertThat(caller.isAlive()).isFalse();
+        assertThat(thrown.get()).isInstanceOfSatisfying(RpcException.class, ex ->
+            assertThat(ex.status()).isEqualTo(Status.CANCELLED));
+        assertThat(service.cancelSeen.await(5, TimeUnit.SECONDS)).as("server saw the cancellation").isTrue();
+        assertThat(proxy.sum(List.of(1, 2))).as("the connection survives the interrupt").isEqualTo(3);
     }
 
     @ParameterizedTest
@@ -471,6 +507,13 @@ class RpcCallTest
     public interface MissingService
     {
         String missing(String value);
+    }
+
+    /** The test service's name with a method it does not have. */
+    @RpcService(name = "test.Service")
+    public interface UnknownMethodService
+    {
+        String nonexistent(String value);
     }
 
     /** The test service's name with a different argument type. */

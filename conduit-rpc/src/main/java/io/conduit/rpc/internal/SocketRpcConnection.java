@@ -265,7 +265,9 @@ final class SocketRpcConnection extends RpcConnection
         }
         try
         {
-            while (!reply.isDone() && !closed.get())
+            // An interrupted caller stops receiving and leaves the flag set: its wait for the reply then throws
+            // InterruptedException, which cancels the call here and on the server.
+            while (!reply.isDone() && !closed.get() && !current.isInterrupted())
             {
                 final long leftNs = deadlineNs - System.nanoTime();
                 if (leftNs <= 0)

@@ -83,13 +83,16 @@ final class StreamPairClient extends RpcConnection
     @Override
     void receive(final Future<?> reply, final long deadlineNs)
     {
-        if (Thread.currentThread() == poller.thread() || reply.isDone() || !polling.compareAndSet(false, true))
+        final Thread current = Thread.currentThread();
+        if (current == poller.thread() || reply.isDone() || !polling.compareAndSet(false, true))
         {
             return;
         }
         try
         {
-            while (!reply.isDone() && !closed.get())
+            // An interrupted caller stops receiving and leaves the flag set: its wait for the reply then throws
+            // InterruptedException, which cancels the call here and on the server.
+            while (!reply.isDone() && !closed.get() && !current.isInterrupted())
             {
                 final long leftNs = deadlineNs - System.nanoTime();
                 if (leftNs <= 0)
