@@ -42,8 +42,9 @@ import io.conduit.internal.RingSubscription;
 import io.conduit.internal.Transport;
 
 /**
- * {@code tcp://host:port}: Netty, native epoll where available, one event loop thread per two cores. By default
- * subscriptions listen and publications connect; {@code ?listen=publisher} reverses it for fan-out.
+ * {@code tcp://host:port}: Netty over NIO, or native epoll when {@code Context.nativeTransport} asks for it and it
+ * loads; one event loop thread per two cores. By default subscriptions listen and publications connect;
+ * {@code ?listen=publisher} reverses it for fan-out.
  * {@code ?tls=true} runs TLS 1.3 with the keys and trust of the {@link Conduit.Context}.
  */
 public final class TcpTransport implements Transport

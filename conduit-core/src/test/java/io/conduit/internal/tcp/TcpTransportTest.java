@@ -2,6 +2,8 @@ package io.conduit.internal.tcp;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -15,8 +17,10 @@ import io.conduit.Counter;
 import io.conduit.ErrorCode;
 import io.conduit.Publication;
 import io.conduit.Subscription;
+import io.netty.channel.epoll.Epoll;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TcpTransportTest
@@ -183,6 +187,84 @@ class TcpTransportTest
             assertThat(sub.counters().get(Counter.PROTOCOL_ERRORS)).isEqualTo(1);
             assertThat(sub.poll((buffer, offset, length, header) -> count[0]++, 10)).isZero();
         }
+    }
+
+    @Test
+    void shouldDeliverEveryMessageToEverySubscriptionOfAStreamOnOnePortFromManyPublications()
+    {
+        final Subscription first = conduit.addSubscription("tcp://127.0.0.1:0", 6);
+        final String address = first.endpoint().address();
+        final Subscription second = conduit.addSubscription(address, 6);
+        final Subscription otherStream = conduit.addSubscription(address, 7);
+        final Publication a = conduit.addPublication(address, 6);
+        final Publication b = conduit.addPublication(address, 6);
+        awaitTrue(() -> a.isConnected() && b.isConnected());
+
+        final int perPublication = 1_000;
+        final Map<Integer, long[]> nextBySession = new HashMap<>();
+        final int[] received = new int[2];
+        int sentA = 0;
+        int sentB = 0;
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while ((received[0] < 2 * perPublication || received[1] < 2 * perPublication) && System.nanoTime() < deadline)
+        {
+            if (sentA < perPublication && a.offer(longMessage(sentA)) > 0)
+            {
+                sentA++;
+            }
+            if (sentB < perPublication && b.offer(longMessage(sentB)) > 0)
+            {
+                sentB++;
+            }
+            for (int i = 0; i < 2; i++)
+            {
+                final int index = i;
+                (i == 0 ? first : second).poll((buffer, offset, length, header) ->
+                {
+                    // Per subscription and publication, in order.
+                    final long[] next = nextBySession.computeIfAbsent(header.sessionId(), k -> new long[2]);
+                    assertThat(buffer.getLong(offset)).isEqualTo(next[index]++);
+                    received[index]++;
+                }, 100);
+            }
+        }
+        assertThat(received).containsExactly(2 * perPublication, 2 * perPublication);
+        assertThat(nextBySession).containsOnlyKeys(a.sessionId(), b.sessionId());
+        assertThat(otherStream.poll((buffer, offset, length, header) -> { }, 100))
+            .as("another stream on the same port gets none of it").isZero();
+    }
+
+    @Test
+    void shouldDeliverOverTheNativeEpollTransportWhenAskedFor()
+    {
+        assumeTrue(Epoll.isAvailable(), "native epoll not available here");
+        try (Conduit epoll = Conduit.launch(new Conduit.Context().nativeTransport(true)))
+        {
+            final Subscription sub = epoll.addSubscription("tcp://127.0.0.1:0", 8);
+            final Publication pub = epoll.addPublication(sub.endpoint().address(), 8);
+            awaitTrue(pub::isConnected);
+            final int count = 10_000;
+            int sent = 0;
+            final long[] next = {0};
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (next[0] < count && System.nanoTime() < deadline)
+            {
+                if (sent < count && pub.offer(longMessage(sent)) > 0)
+                {
+                    sent++;
+                }
+                sub.poll((buffer, offset, length, header) ->
+                    assertThat(buffer.getLong(offset)).isEqualTo(next[0]++), 100);
+            }
+            assertThat(next[0]).isEqualTo(count);
+        }
+    }
+
+    private static byte[] longMessage(final long value)
+    {
+        final byte[] bytes = new byte[64];
+        ByteBuffer.wrap(bytes).putLong(0, value);
+        return bytes;
     }
 
     @Test
