@@ -407,6 +407,67 @@ class RpcCallTest
 
     @ParameterizedTest
     @MethodSource("endpoints")
+    void shouldEndAStalledStreamWithDeadlineExceededOnBothSides(final String endpoint) throws Exception
+    {
+        start(endpoint);
+        final TestService shortDeadline = client.withDeadline(Duration.ofMillis(500)).proxy(TestService.class);
+        final AtomicInteger items = new AtomicInteger();
+        final CompletableFuture<Throwable> error = new CompletableFuture<>();
+        final long startNs = System.nanoTime();
+        // One item asked for, of a million: the stream stalls on flow control until the deadline ends it.
+        shortDeadline.count(1_000_000).subscribe(new Flow.Subscriber<>()
+        {
+            @Override
+            public void onSubscribe(final Flow.Subscription subscription)
+            {
+                subscription.request(1);
+            }
+
+            @Override
+            public void onNext(final Integer item)
+            {
+                items.incrementAndGet();
+            }
+
+            @Override
+            public void onError(final Throwable throwable)
+            {
+                error.complete(throwable);
+            }
+
+            @Override
+            public void onComplete()
+            {
+                error.complete(null);
+            }
+        });
+
+        assertThat(error.get(5, TimeUnit.SECONDS)).isInstanceOfSatisfying(RpcException.class, ex ->
+            assertThat(ex.status()).isEqualTo(Status.DEADLINE_EXCEEDED));
+        assertThat(System.nanoTime() - startNs).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(490));
+        assertThat(items.get()).isEqualTo(1);
+        assertThat(service.streamCancelled.await(5, TimeUnit.SECONDS)).as("the server's stream was cancelled")
+            .isTrue();
+    }
+
+    @ParameterizedTest
+    @MethodSource("endpoints")
+    void shouldUseCodecsGivenToTheBuilders(final String endpoint)
+    {
+        final AtomicInteger serverEncodes = new AtomicInteger();
+        final AtomicInteger clientEncodes = new AtomicInteger();
+        server = RpcServer.builder(conduit).endpoint(endpoint).codec(new TagCodec(serverEncodes))
+            .service(TagService.class, tag -> new Tag(tag.text + "!")).build();
+        client = RpcClient.builder(conduit).endpoint(server.endpoint()).codec(new TagCodec(clientEncodes))
+            .defaultDeadline(Duration.ofSeconds(10)).build();
+
+        assertThat(client.proxy(TagService.class).shout(new Tag("hey")).text).isEqualTo("hey!");
+        assertThat(clientEncodes.get()).as("the client's codec encoded the argument").isEqualTo(1);
+        assertThat(serverEncodes.get()).as("the server's codec encoded the result").isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @MethodSource("endpoints")
     void shouldCancelStreamOnServer(final String endpoint) throws Exception
     {
         final TestService proxy = start(endpoint);
@@ -507,6 +568,61 @@ class RpcCallTest
     public interface MissingService
     {
         String missing(String value);
+    }
+
+    /** A value no built-in codec knows: a plain class with a private field and no accessors. */
+    public static final class Tag
+    {
+        private final String text;
+
+        public Tag(final String text)
+        {
+            this.text = text;
+        }
+    }
+
+    /** Tags as UTF-8, counting what it encodes. */
+    static final class TagCodec implements Codec
+    {
+        private final AtomicInteger encodes;
+
+        TagCodec(final AtomicInteger encodes)
+        {
+            this.encodes = encodes;
+        }
+
+        @Override
+        public ValueCodec<?> codecFor(final java.lang.reflect.Type type)
+        {
+            if (type != Tag.class)
+            {
+                return null;
+            }
+            return new ValueCodec<Tag>()
+            {
+                @Override
+                public byte[] encode(final Tag value)
+                {
+                    encodes.incrementAndGet();
+                    return value.text.getBytes(StandardCharsets.UTF_8);
+                }
+
+                @Override
+                public Tag decode(final ByteBuffer buffer, final int offset, final int length)
+                {
+                    final byte[] bytes = new byte[length];
+                    buffer.get(offset, bytes);
+                    return new Tag(new String(bytes, StandardCharsets.UTF_8));
+                }
+            };
+        }
+    }
+
+    /** A service over a type only an application codec knows. */
+    @RpcService(name = "test.Tags")
+    public interface TagService
+    {
+        Tag shout(Tag tag);
     }
 
     /** The test service's name with a method it does not have. */
