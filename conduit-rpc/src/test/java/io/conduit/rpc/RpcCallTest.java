@@ -18,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import com.google.protobuf.Int64Value;
+import com.google.protobuf.StringValue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -452,6 +454,17 @@ class RpcCallTest
 
     @ParameterizedTest
     @MethodSource("endpoints")
+    void shouldCallWithProtobufMessages(final String endpoint)
+    {
+        server = RpcServer.builder(conduit).endpoint(endpoint)
+            .service(ProtoService.class, value -> Int64Value.of(value.getValue().length())).build();
+        client = RpcClient.builder(conduit).endpoint(server.endpoint()).defaultDeadline(Duration.ofSeconds(10)).build();
+
+        assertThat(client.proxy(ProtoService.class).length(StringValue.of("protobuf"))).isEqualTo(Int64Value.of(8));
+    }
+
+    @ParameterizedTest
+    @MethodSource("endpoints")
     void shouldUseCodecsGivenToTheBuilders(final String endpoint)
     {
         final AtomicInteger serverEncodes = new AtomicInteger();
@@ -616,6 +629,13 @@ class RpcCallTest
                 }
             };
         }
+    }
+
+    /** A service over Protobuf messages. */
+    @RpcService(name = "test.Proto")
+    public interface ProtoService
+    {
+        Int64Value length(StringValue value);
     }
 
     /** A service over a type only an application codec knows. */
