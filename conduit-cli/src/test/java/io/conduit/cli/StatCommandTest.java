@@ -37,11 +37,7 @@ class StatCommandTest
             Subscription subscription = conduit.addSubscription("shm:orders", 5);
             Publication publication = conduit.addPublication("shm:orders", 5))
         {
-            for (int i = 0; i < 3; i++)
-            {
-                assertThat(publication.offer(new byte[100])).isPositive();
-            }
-            assertThat(subscription.poll((b, o, l, h) -> { }, 1)).isEqualTo(1);
+            offerThreeAndReadOne(publication, subscription);
             Files.write(logs.resolve("junk-1.log"), new byte[16]);
             awaitPublishedMessageCount(logs.resolve("orders-5.log"), 3);
 
@@ -70,11 +66,7 @@ class StatCommandTest
             Subscription subscription = conduit.addSubscription("shm:orders", 5);
             Publication publication = conduit.addPublication("shm:orders", 5))
         {
-            for (int i = 0; i < 3; i++)
-            {
-                assertThat(publication.offer(new byte[100])).isPositive();
-            }
-            assertThat(subscription.poll((b, o, l, h) -> { }, 1)).isEqualTo(1);
+            offerThreeAndReadOne(publication, subscription);
             // Another process scribbles an unknown type over the second frame: the subscriber reports it, steps
             // aside, and rejoins at the tail, losing the two frames from there (320 bytes).
             try (FileChannel channel = FileChannel.open(logs.resolve("orders-5.log"), StandardOpenOption.WRITE))
@@ -94,6 +86,18 @@ class StatCommandTest
             assertThat(text.lines().filter(line -> line.trim().startsWith("subscriber")))
                 .singleElement().satisfies(line -> assertThat(line.trim()).endsWith(" -            320"));
         }
+    }
+
+    /**
+     * Three 100-byte messages (160 framed bytes each, 480 in all), of which the subscriber reads the first.
+     */
+    private static void offerThreeAndReadOne(final Publication publication, final Subscription subscription)
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            assertThat(publication.offer(new byte[100])).isPositive();
+        }
+        assertThat(subscription.poll((b, o, l, h) -> { }, 1)).isEqualTo(1);
     }
 
     /**
