@@ -8,6 +8,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,6 +26,7 @@ import io.conduit.test.JavaProcesses;
 import io.conduit.test.TestCertificates;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * TLS 1.3 and mutual TLS between a subscriber process (listening) and publishers in this JVM, and refusal of
@@ -187,6 +192,30 @@ class TcpTlsTest
             assertThat(distrustful.counters().get(Counter.TLS_FAILURES)).isPositive();
             assertThat(Status.latest(subscriber).get("received")).isZero();
         }
+    }
+
+    @Test
+    void shouldNegotiateTls13AndRefuseTls12Clients() throws Exception
+    {
+        final JavaProcess subscriber = Children.subscriber(processes, "tls-subscriber", listenerSettings(false),
+            "tcp://127.0.0.1:0?tls=true", STREAM_ID, 0);
+        final int port = Children.port(subscriber);
+        final SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, TestCertificates.trustManagerFactory(certificates.caCertificate()).getTrustManagers(), null);
+
+        try (SSLSocket socket = (SSLSocket)ssl.getSocketFactory().createSocket("127.0.0.1", port))
+        {
+            socket.setSoTimeout(10_000);
+            socket.startHandshake();
+            assertThat(socket.getSession().getProtocol()).isEqualTo("TLSv1.3");
+        }
+        try (SSLSocket socket = (SSLSocket)ssl.getSocketFactory().createSocket("127.0.0.1", port))
+        {
+            socket.setSoTimeout(10_000);
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            assertThatThrownBy(socket::startHandshake).isInstanceOf(SSLException.class);
+        }
+        await(() -> Status.latest(subscriber).getOrZero("TLS_FAILURES") > 0, Duration.ofSeconds(10));
     }
 
     @Test
