@@ -1,6 +1,7 @@
 package io.conduit.internal.tcp;
 
 import java.net.InetSocketAddress;
+import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -115,11 +116,26 @@ final class TcpConnector
         {
             return;
         }
-        final long ceilingMs = Math.min(maxBackoffMs, minBackoffMs << Math.min(attempts, 20));
+        final long delayMs = backoffDelayMs(attempts, minBackoffMs, maxBackoffMs, ThreadLocalRandom.current());
         attempts++;
-        // "Equal jitter": half fixed, half random, so peers that lost a listener together do not return in step.
-        final long delayMs = ceilingMs / 2 + ThreadLocalRandom.current().nextLong(ceilingMs / 2 + 1);
         channel.eventLoop().schedule(this::connect, delayMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Exponential back-off with "equal jitter": the ceiling doubles from {@code minMs} with each failed attempt up
+     * to {@code maxMs}; the delay is half the ceiling plus a random part of the other half, so peers that lost a
+     * listener together do not return in step.
+     *
+     * @param attempts failed attempts so far.
+     * @param minMs    ceiling of the first delay.
+     * @param maxMs    highest ceiling.
+     * @param random   source of the jitter.
+     * @return the delay before the next attempt, in {@code [ceiling / 2, ceiling]}.
+     */
+    static long backoffDelayMs(final int attempts, final long minMs, final long maxMs, final Random random)
+    {
+        final long ceilingMs = Math.min(maxMs, minMs << Math.min(attempts, 20));
+        return ceilingMs / 2 + random.nextLong(ceilingMs / 2 + 1);
     }
 
     /**
