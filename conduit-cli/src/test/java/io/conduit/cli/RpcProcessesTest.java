@@ -7,15 +7,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code conduit rpc serve} and {@code conduit rpc call} as separate JVMs over TCP on loopback, and their errors.
+ * {@code conduit rpc serve} and {@code conduit rpc call} as separate JVMs over TCP on loopback and over shared
+ * memory, and their errors.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RpcProcessesTest
@@ -25,11 +29,17 @@ class RpcProcessesTest
     @TempDir
     Path output;
 
-    @Test
-    void shouldAnswerEveryCallFromAnotherProcessAndStopWhenItsStdinEnds() throws Exception
+    static Stream<String> endpoints()
+    {
+        return Stream.of("tcp://127.0.0.1:0", "shm:cli-rpc-" + ProcessHandle.current().pid());
+    }
+
+    @ParameterizedTest
+    @MethodSource("endpoints")
+    void shouldAnswerEveryCallFromAnotherProcessAndStopWhenItsStdinEnds(final String listen) throws Exception
     {
         final Process server = new ProcessBuilder(
-            JavaProcess.command(ConduitCommand.class, "rpc", "serve", "tcp://127.0.0.1:0", "--json"))
+            JavaProcess.command(ConduitCommand.class, "rpc", "serve", listen, "--json"))
             .redirectError(output.resolve("serve.err").toFile())
             .start();
         try
@@ -39,7 +49,14 @@ class RpcProcessesTest
             final Map<String, Object> serving = FlatJson.parse(serverOut.readLine());
             assertThat(serving).containsEntry("service", "conduit.Echo");
             final String endpoint = (String)serving.get("endpoint");
-            assertThat(endpoint).matches("tcp://127\\.0\\.0\\.1:[1-9][0-9]*");
+            if (listen.startsWith("tcp:"))
+            {
+                assertThat(endpoint).matches("tcp://127\\.0\\.0\\.1:[1-9][0-9]*");
+            }
+            else
+            {
+                assertThat(endpoint).isEqualTo(listen);
+            }
 
             final Process caller = new ProcessBuilder(JavaProcess.command(ConduitCommand.class,
                 "rpc", "call", endpoint, "--count", "3000", "--concurrency", "8", "--size", "128", "--json"))
