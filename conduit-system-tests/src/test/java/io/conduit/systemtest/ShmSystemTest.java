@@ -280,6 +280,42 @@ class ShmSystemTest
         assertThat(steady.isAlive()).isTrue();
     }
 
+    @Test
+    void shouldKeepEveryoneElseRunningWhenARealPublisherIsKilledWhileSendingFragmentedMessages()
+    {
+        final String uri = "shm:killed-sender";
+        final JavaProcess first = Children.subscriber(processes, "subscriber-1", settings("1m"), uri, 1, 0);
+        final JavaProcess second = Children.subscriber(processes, "subscriber-2", settings("1m"), uri, 1, 0);
+        final JavaProcess steady = Children.publisher(processes, "steady", settings("1m"), uri, 1, 0, 100, 20_000);
+        // 200 KB messages, each in several frames, as fast as the log takes them: a SIGKILL at any moment most
+        // likely lands in the middle of one.
+        final JavaProcess doomed = Children.publisher(processes, "doomed", settings("1m"), uri, 1, 0, 200_000, 0);
+        Status.await(first, s -> s.getOrZero("sessions") == 2 && s.getOrZero("received") >= 2_000,
+            Duration.ofSeconds(30));
+        Status.await(second, s -> s.getOrZero("sessions") == 2, Duration.ofSeconds(30));
+
+        doomed.kill();
+        final long killedNs = System.nanoTime();
+
+        final Status firstAfter = awaitReceivedBeyond(first, Status.latest(first).getOrZero("received") + 20_000);
+        final Status secondAfter = awaitReceivedBeyond(second, Status.latest(second).getOrZero("received") + 20_000);
+        System.out.printf("subscribers carried on %d ms after a sending publisher was killed%n",
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedNs));
+        for (final Status status : List.of(firstAfter, secondAfter))
+        {
+            assertThat(status.get("corrupt")).as(status.toString()).isZero();
+            assertThat(status.get("gaps")).isZero();
+            assertThat(status.get("duplicates")).isZero();
+            assertThat(status.get("outOfOrder")).isZero();
+            assertThat(status.get("sessions")).isEqualTo(2);
+            assertThat(status.get("headerMismatches")).isZero();
+            assertThat(status.get("subPROTOCOL_ERRORS")).isZero();
+            // The message it was writing, if it was writing one, is discarded whole and counted.
+            assertThat(status.get("subINCOMPLETE_MESSAGES")).isBetween(0L, 1L);
+        }
+        assertThat(steady.isAlive()).isTrue();
+    }
+
     private static Status awaitReceivedBeyond(final JavaProcess subscriber, final long received)
     {
         return Status.await(subscriber, s -> s.getOrZero("received") >= received, Duration.ofSeconds(30));
