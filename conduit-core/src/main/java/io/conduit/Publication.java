@@ -80,7 +80,8 @@ public interface Publication extends AutoCloseable
     }
 
     /**
-     * Send a message, waiting while not connected or back-pressured.
+     * Send a message, waiting while not connected or back-pressured. How long each send took to be accepted is
+     * recorded in this publication's latency histogram ({@link Counters#latencyHistogram()}).
      *
      * @param buffer  holding the message.
      * @param offset  at which the message starts.
@@ -93,13 +94,15 @@ public interface Publication extends AutoCloseable
      */
     default long send(final ByteBuffer buffer, final int offset, final int length, final Duration timeout)
     {
-        final long deadlineNs = System.nanoTime() + timeout.toNanos();
+        final long startNs = System.nanoTime();
+        final long deadlineNs = startNs + timeout.toNanos();
         final IdleStrategy idle = new BackoffIdleStrategy();
         while (true)
         {
             final long result = offer(buffer, offset, length);
             if (result > 0)
             {
+                counters().recordLatencyNs(System.nanoTime() - startNs);
                 return result;
             }
             Publications.throwIfFinal(this, result, length);
@@ -132,7 +135,8 @@ public interface Publication extends AutoCloseable
     }
 
     /**
-     * @return counters and latency for this publication.
+     * @return counters for this publication, and the latency of its blocking sends: how long each took to be
+     * accepted, waits for a subscriber and back-pressure included. Offers record none.
      */
     Counters counters();
 

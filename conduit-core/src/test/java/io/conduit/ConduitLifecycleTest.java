@@ -160,6 +160,38 @@ class ConduitLifecycleTest
     }
 
     @Test
+    void shouldRecordHowLongEachSendTookInThePublicationsLatencyHistogram() throws Exception
+    {
+        try (Conduit conduit = Conduit.launch();
+            Publication pub = conduit.addPublication("inproc:lifecycle-send-latency", 1))
+        {
+            // No subscriber yet: the send waits until one comes, 200 ms later.
+            final Thread late = new Thread(() ->
+            {
+                try
+                {
+                    Thread.sleep(200);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+                conduit.addSubscription("inproc:lifecycle-send-latency", 1);
+            });
+            late.start();
+            assertThat(pub.send(new byte[8], Duration.ofSeconds(10))).isPositive();
+            late.join();
+            assertThat(pub.send(new byte[8], Duration.ofSeconds(10))).isPositive();
+            assertThat(pub.offer(new byte[8])).as("offers record nothing").isPositive();
+
+            final org.HdrHistogram.Histogram sends = pub.counters().latencyHistogram();
+            assertThat(sends.getTotalCount()).isEqualTo(2);
+            assertThat(sends.getMaxValue()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(190));
+            assertThat(sends.getMinValue()).isLessThan(TimeUnit.MILLISECONDS.toNanos(100));
+        }
+    }
+
+    @Test
     void shouldRefuseTooLargeMessageOnSend()
     {
         try (Conduit conduit = Conduit.launch(new Conduit.Context().maxMessageLength(1024));
