@@ -23,8 +23,9 @@ import io.conduit.Subscription;
  * replies, and the server publishes there. A client is known by its request publication's session id; when its
  * reply publication loses its subscriber, the client is gone and its calls are cancelled. When this server's own
  * subscription is evicted (a process starved past shm's liveness timeout) it has skipped requests, and it sends
- * every client a GOAWAY so that their calls fail with {@code UNAVAILABLE} rather than wait for their deadlines. A malformed frame is
- * counted, logged once and dropped.
+ * every client a GOAWAY so that their calls fail with {@code UNAVAILABLE} rather than wait for their deadlines. A
+ * malformed frame is counted and logged once; when it came from a known client, that client alone gets a GOAWAY and
+ * its connection is closed.
  */
 final class StreamPairServer implements AutoCloseable
 {
@@ -81,6 +82,15 @@ final class StreamPairServer implements AutoCloseable
             {
                 LOG.warn("rpc frame dropped (logged once per endpoint): endpoint={}, session={}, reason={}",
                     endpoint, header.sessionId(), String.valueOf(ex));
+            }
+            if (ex instanceof MalformedFrameException && client != null)
+            {
+                // What this client sends can no longer be trusted: close its connection, and only its, as over
+                // TCP. The GOAWAY fails its calls in flight at once; its next call opens a new connection.
+                clients.remove(header.sessionId());
+                final RpcFrameDescriptor.FrameBuffer out = RpcFrameDescriptor.FrameBuffer.current();
+                client.send(out.buffer(), 0, RpcFrameDescriptor.encodeGoAway(out));
+                client.close();
             }
         }
     }
