@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,50 @@ class StatCommandTest
                 .contains("truncated log: length=16: file=" + logs.resolve("junk-1.log"));
             assertThat(CliRun.run("stat", "--dir", logs.toString()).out())
                 .contains("orders-5.log  stream 5  capacity 65536  tail 480  subscribers 1");
+        }
+    }
+
+    @Test
+    void shouldReadLiveLogsFromAnotherProcessWhileTheyAreWritten() throws Exception
+    {
+        final Path logs = directory.resolve("shm");
+        try (Conduit conduit = Conduit.launch(new Conduit.Context().shmDirectory(logs).shmCapacity(64 * 1024));
+            Subscription subscription = conduit.addSubscription("shm:live", 9);
+            Publication publication = conduit.addPublication("shm:live", 9))
+        {
+            // This JVM keeps publishing and reading while another one runs conduit stat on the same files.
+            final AtomicBoolean stop = new AtomicBoolean();
+            final Thread traffic = new Thread(() ->
+            {
+                final byte[] message = new byte[100];
+                while (!stop.get())
+                {
+                    publication.offer(message);
+                    subscription.poll((b, o, l, h) -> { }, 100);
+                }
+            }, "traffic");
+            traffic.start();
+            try
+            {
+                final Process stat = new ProcessBuilder(JavaProcess.command(ConduitCommand.class,
+                    "stat", "--dir", logs.toString(), "--json"))
+                    .redirectOutput(directory.resolve("stat.out").toFile())
+                    .redirectError(directory.resolve("stat.err").toFile())
+                    .start();
+                assertThat(stat.waitFor(40, TimeUnit.SECONDS)).isTrue();
+                assertThat(stat.exitValue()).as(ProcessOutputs.read(directory, "stat.err")).isZero();
+            }
+            finally
+            {
+                stop.set(true);
+                traffic.join();
+            }
+            assertThat(ProcessOutputs.lastLine(directory, "stat.out"))
+                .contains("\"file\":\"" + logs.resolve("live-9.log") + "\"", "\"streamId\":9", "\"subscribers\":1")
+                .contains("{\"role\":\"publisher\",\"state\":\"active\",\"pid\":" + ProcessHandle.current().pid() +
+                    ",\"alive\":true")
+                .contains("{\"role\":\"subscriber\",\"state\":\"active\"");
+            assertThat(publication.offer(new byte[100])).as("stat disturbed nothing").isPositive();
         }
     }
 
