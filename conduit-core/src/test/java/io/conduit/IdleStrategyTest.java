@@ -1,6 +1,7 @@
 package io.conduit;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -57,25 +58,34 @@ class IdleStrategyTest
     void shouldParkOnlyAfterSpinsAndYieldsAndStartOverAfterWork()
     {
         final long parkNs = TimeUnit.MILLISECONDS.toNanos(20);
-        final BackoffIdleStrategy strategy = new BackoffIdleStrategy(3, 2, parkNs, parkNs);
-
-        final long spinAndYieldStartNs = System.nanoTime();
-        for (int i = 0; i < 5; i++)
+        // A park may return early: on a permit another thread left for this one (earlier tests in this JVM wake
+        // pollers by unparking them), or spuriously. So the park is measured up to three times; a strategy that
+        // never parks fails all three.
+        long parkedNs = 0;
+        for (int attempt = 0; attempt < 3 && parkedNs < parkNs / 2; attempt++)
         {
-            strategy.idle(0);
-        }
-        final long spinAndYieldNs = System.nanoTime() - spinAndYieldStartNs;
-        final long parkStartNs = System.nanoTime();
-        strategy.idle(0);
-        final long parkedNs = System.nanoTime() - parkStartNs;
-        strategy.idle(1);
-        final long afterWorkStartNs = System.nanoTime();
-        strategy.idle(0);
-        final long afterWorkNs = System.nanoTime() - afterWorkStartNs;
+            Thread.interrupted();
+            LockSupport.parkNanos(1); // takes a stale permit, if there is one
+            final BackoffIdleStrategy strategy = new BackoffIdleStrategy(3, 2, parkNs, parkNs);
 
+            final long spinAndYieldStartNs = System.nanoTime();
+            for (int i = 0; i < 5; i++)
+            {
+                strategy.idle(0);
+            }
+            final long spinAndYieldNs = System.nanoTime() - spinAndYieldStartNs;
+            final long parkStartNs = System.nanoTime();
+            strategy.idle(0);
+            parkedNs = System.nanoTime() - parkStartNs;
+            strategy.idle(1);
+            final long afterWorkStartNs = System.nanoTime();
+            strategy.idle(0);
+            final long afterWorkNs = System.nanoTime() - afterWorkStartNs;
+
+            assertThat(spinAndYieldNs).isLessThan(parkNs / 2);
+            assertThat(afterWorkNs).isLessThan(parkNs / 2);
+        }
         assertThat(parkedNs).isGreaterThanOrEqualTo(parkNs / 2);
-        assertThat(spinAndYieldNs).isLessThan(parkNs / 2);
-        assertThat(afterWorkNs).isLessThan(parkNs / 2);
     }
 
     @Test
