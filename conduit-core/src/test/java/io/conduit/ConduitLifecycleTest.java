@@ -165,11 +165,15 @@ class ConduitLifecycleTest
         try (Conduit conduit = Conduit.launch();
             Publication pub = conduit.addPublication("inproc:lifecycle-send-latency", 1))
         {
-            // No subscriber yet: the send waits until one comes, 200 ms later.
+            // No subscriber yet: the send waits until one comes, 200 ms after the send began.
             final Thread late = new Thread(() ->
             {
                 try
                 {
+                    while (pub.counters().get(Counter.NOT_CONNECTED) == 0)
+                    {
+                        Thread.sleep(1);
+                    }
                     Thread.sleep(200);
                 }
                 catch (final InterruptedException ex)

@@ -87,7 +87,7 @@ class ConduitCommandTest
     {
         final String endpoint = "inproc:too-few";
         final CompletableFuture<CliRun> sub = CompletableFuture.supplyAsync(
-            () -> CliRun.run("sub", endpoint, "--count", "200", "--timeout", "1", "--json"));
+            () -> CliRun.run("sub", endpoint, "--count", "200", "--timeout", "3", "--json"));
         final CliRun pub = CliRun.run("pub", endpoint, "--count", "100", "--json");
         final CliRun subRun = sub.get(20, TimeUnit.SECONDS);
 

@@ -42,8 +42,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SocketRpcConnectionTest
 {
     private static final Duration DEADLINE = Duration.ofSeconds(20);
-    private static final long HEARTBEAT_INTERVAL_MS = 40;
-    private static final long HEARTBEAT_TIMEOUT_MS = 400;
+    // The fake server never heartbeats, so a connection to it lives one timeout: long enough, on a loaded machine,
+    // for a test to make its first call on the first connection.
+    private static final long HEARTBEAT_INTERVAL_MS = 100;
+    private static final long HEARTBEAT_TIMEOUT_MS = 1_000;
 
     private final List<AutoCloseable> resources = new ArrayList<>();
 
@@ -158,7 +160,7 @@ class SocketRpcConnectionTest
         {
             assertThat(echo.echo(new byte[] {(byte)i})).containsExactly(i);
             // Nobody reads while the connection idles: the server's heartbeats must still be seen.
-            Thread.sleep(3 * HEARTBEAT_TIMEOUT_MS);
+            Thread.sleep(HEARTBEAT_TIMEOUT_MS * 3 / 2);
         }
         assertThat(echo.echoAsync(new byte[] {9}).get(10, TimeUnit.SECONDS)).containsExactly(9);
 
