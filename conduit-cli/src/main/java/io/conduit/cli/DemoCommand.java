@@ -110,7 +110,7 @@ final class DemoCommand implements Callable<Integer>
                 }
             }
         }
-        return verdict(err, results);
+        return verdict(spec.qualifiedName(), err, results);
     }
 
     private static Map<Mechanism, String> prepare(final List<Mechanism> mechanisms, final DemoRun run)
@@ -203,7 +203,13 @@ final class DemoCommand implements Callable<Integer>
         return String.format(Locale.ROOT, "%.1f", micros);
     }
 
-    private int verdict(final PrintWriter err, final List<MechanismResult> results)
+    /**
+     * @param command name to start the error line with.
+     * @param err     where to say which mechanisms lost messages or failed.
+     * @param results of every mechanism.
+     * @return the exit code: {@code SOFTWARE} when any mechanism lost a message or saw an error, else {@code OK}.
+     */
+    static int verdict(final String command, final PrintWriter err, final List<MechanismResult> results)
     {
         final List<String> problems = new ArrayList<>();
         for (final MechanismResult result : results)
@@ -217,7 +223,7 @@ final class DemoCommand implements Callable<Integer>
         {
             return CommandLine.ExitCode.OK;
         }
-        err.println(spec.qualifiedName() + ": delivery failed: " + String.join(", ", problems));
+        err.println(command + ": delivery failed: " + String.join(", ", problems));
         err.flush();
         return CommandLine.ExitCode.SOFTWARE;
     }
