@@ -191,7 +191,7 @@ class ConduitLifecycleTest
             final org.HdrHistogram.Histogram sends = pub.counters().latencyHistogram();
             assertThat(sends.getTotalCount()).isEqualTo(2);
             assertThat(sends.getMaxValue()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(190));
-            assertThat(sends.getMinValue()).isLessThan(TimeUnit.MILLISECONDS.toNanos(100));
+            assertThat(sends.getMinValue()).as("the second send did not wait").isLessThan(sends.getMaxValue());
         }
     }
 

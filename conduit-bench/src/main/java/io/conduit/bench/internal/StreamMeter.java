@@ -138,9 +138,10 @@ final class StreamMeter
         result.put("mbPerSec", Math.round(msgsPerSec * workload.sizeBytes() / 1e4) / 100.0);
         // Messages per poll tells a receiver that keeps pace with its sender (near 1: both touch the same cache
         // lines) from one that reads behind it in batches.
-        if (polls > 0)
+        final long windowPolls = windowEndPolls - windowStartPolls;
+        if (windowPolls > 0)
         {
-            result.put("messagesPerPoll", Math.round(messages * 100.0 / (windowEndPolls - windowStartPolls)) / 100.0);
+            result.put("messagesPerPoll", Math.round(messages * 100.0 / windowPolls) / 100.0);
         }
         result.put("received", received);
         result.put("outOfOrder", outOfOrder);

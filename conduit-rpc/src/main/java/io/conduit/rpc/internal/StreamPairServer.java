@@ -88,8 +88,7 @@ final class StreamPairServer implements AutoCloseable
                 // What this client sends can no longer be trusted: close its connection, and only its, as over
                 // TCP. The GOAWAY fails its calls in flight at once; its next call opens a new connection.
                 clients.remove(header.sessionId());
-                final RpcFrameDescriptor.FrameBuffer out = RpcFrameDescriptor.FrameBuffer.current();
-                client.send(out.buffer(), 0, RpcFrameDescriptor.encodeGoAway(out));
+                goAway(client);
                 client.close();
             }
         }
@@ -102,9 +101,7 @@ final class StreamPairServer implements AutoCloseable
         {
             // This server was judged dead and skipped requests: tell every client to fail what it has in flight.
             evictionsSeen = evictions;
-            final RpcFrameDescriptor.FrameBuffer out = RpcFrameDescriptor.FrameBuffer.current();
-            final int length = RpcFrameDescriptor.encodeGoAway(out);
-            clients.values().forEach(client -> client.send(out.buffer(), 0, length));
+            clients.values().forEach(StreamPairServer::goAway);
         }
         for (final Iterator<ReplyConnection> it = clients.values().iterator(); it.hasNext(); )
         {
@@ -115,6 +112,12 @@ final class StreamPairServer implements AutoCloseable
                 client.close();
             }
         }
+    }
+
+    private static void goAway(final ReplyConnection client)
+    {
+        final RpcFrameDescriptor.FrameBuffer out = RpcFrameDescriptor.FrameBuffer.current();
+        client.send(out.buffer(), 0, RpcFrameDescriptor.encodeGoAway(out));
     }
 
     private void closeClients()
