@@ -102,16 +102,16 @@ public final class Conduit implements AutoCloseable
     }
 
     /**
-     * @return true for {@code ?delivery=inline}, false for {@code ?delivery=agent} or none.
+     * @return true for {@code ?delivery=inline}, false for {@code ?delivery=agent}, {@code poller} or none.
      * @throws IllegalArgumentException for any other value.
      */
     private static boolean isInlineDelivery(final Endpoint endpoint)
     {
         final String delivery = endpoint.option("delivery", "agent");
-        if (!"agent".equals(delivery) && !"inline".equals(delivery))
+        if (!"agent".equals(delivery) && !"inline".equals(delivery) && !"poller".equals(delivery))
         {
             throw new IllegalArgumentException("unknown delivery: delivery=" + delivery +
-                " (known: agent, inline), uri=" + endpoint);
+                " (known: agent, inline, poller), uri=" + endpoint);
         }
         return "inline".equals(delivery);
     }

@@ -140,14 +140,19 @@ final class ConduitSide implements Side
 
     /**
      * @param workload of the run.
-     * @return the URI a subscription opens: an ephemeral port over TCP; over shared memory the run's endpoint
-     * with the idle strategy of its blocking poll (the transport's default when polls block).
+     * @return the URI a subscription opens: an ephemeral port over TCP, read by the poller with {@code --idle
+     * poller}; over shared memory the run's endpoint with the idle strategy of its blocking poll (the transport's
+     * default when polls block).
      */
     static String subscriptionUri(final Workload workload)
     {
         if (workload.scenario().transport() == Scenario.Transport.SHM && !Waiting.isBlocking(workload.idle()))
         {
             return uri(workload, 0) + "?idle=" + workload.idle();
+        }
+        if (Waiting.isPoller(workload.idle()))
+        {
+            return uri(workload, 0) + "?delivery=poller";
         }
         return uri(workload, 0);
     }
@@ -281,8 +286,9 @@ final class ConduitSide implements Side
                             throw new IllegalStateException("no pong in time, a message was lost: timeoutMs=" +
                                 TimeUnit.NANOSECONDS.toMillis(PONG_TIMEOUT_NS) + ", counters=" + counters());
                         }
-                        LockSupport.parkNanos(this, PONG_PARK_NS);
+                        idle.idle();
                     }
+                    idle.reset();
                     pongsTaken++;
                     return echoed[0];
                 }

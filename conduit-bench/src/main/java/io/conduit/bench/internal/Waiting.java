@@ -4,9 +4,11 @@ import io.conduit.IdleStrategy;
 
 /**
  * The {@code --idle} choice: an idle strategy name; {@code block}, where Conduit's subscriptions sleep in
- * {@code Subscription.poll(handler, limit, timeoutNs)} until the transport wakes them; or {@code inline}, where
- * Conduit's TCP subscriptions have no poller at all ({@code ?delivery=inline}: handlers run on the I/O thread).
- * With {@code block} and {@code inline} every other wait (the pacer, retries) yields.
+ * {@code Subscription.poll(handler, limit, timeoutNs)} until the transport wakes them; {@code inline}, where
+ * Conduit's TCP subscriptions have no poller at all ({@code ?delivery=inline}: handlers run on the I/O thread); or
+ * {@code poller}, where Conduit's TCP subscriptions read their sockets on the polling thread
+ * ({@code ?delivery=poller}) and poll loops yield. With {@code block}, {@code inline} and {@code poller} every
+ * other wait (the pacer, retries) yields.
  */
 public final class Waiting
 {
@@ -14,6 +16,8 @@ public final class Waiting
     public static final String BLOCK = "block";
     /** The name of the inline choice. */
     public static final String INLINE = "inline";
+    /** The name of the choice where TCP subscriptions read their own sockets. */
+    public static final String POLLER = "poller";
     /** Longest single blocking poll, so loops get to check their stop conditions. */
     static final long BLOCK_SLICE_NS = 10_000_000L;
 
@@ -28,7 +32,7 @@ public final class Waiting
      */
     public static IdleStrategy idleStrategy(final String name)
     {
-        return IdleStrategy.fromName(isBlocking(name) || isInline(name) ? "yield" : name);
+        return IdleStrategy.fromName(isBlocking(name) || isInline(name) || isPoller(name) ? "yield" : name);
     }
 
     /**
@@ -47,5 +51,14 @@ public final class Waiting
     public static boolean isInline(final String name)
     {
         return INLINE.equals(name);
+    }
+
+    /**
+     * @param name the {@code --idle} choice.
+     * @return true when Conduit's TCP subscriptions should read their sockets on the polling thread.
+     */
+    public static boolean isPoller(final String name)
+    {
+        return POLLER.equals(name);
     }
 }

@@ -31,7 +31,7 @@ final class ConnectionLiveness extends ChannelInboundHandlerAdapter
     private final LongSupplier clock;
     private final Runnable checkTask = this::check;
     private volatile long lastWriteNs;
-    private long lastReadNs;
+    private volatile long lastReadNs;
     private ScheduledFuture<?> checks;
 
     /**
@@ -67,6 +67,16 @@ final class ConnectionLiveness extends ChannelInboundHandlerAdapter
     void wrote(final long nowNs)
     {
         lastWriteNs = nowNs;
+    }
+
+    /**
+     * Record a read made off the pipeline, by a poller; any thread.
+     *
+     * @param nowNs the clock's time of the read.
+     */
+    void read(final long nowNs)
+    {
+        lastReadNs = nowNs;
     }
 
     @Override

@@ -11,7 +11,8 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 
 /**
  * A Netty NIO socket channel that also lets a publishing thread write to the socket itself, so a message offered
- * to an idle connection leaves without waking the event loop. The JDK's {@link SocketChannel} makes this safe:
+ * to an idle connection leaves without waking the event loop, and lets a subscription's poller read it itself once
+ * the event loop has stopped reading it ({@code ?delivery=poller}). The JDK's {@link SocketChannel} makes this safe:
  * its writes are serialized, and a close racing a write never lets the write reach a reused descriptor. The
  * {@link OutboundBatcher} (and conduit-rpc's TCP connection) make it ordered: they write directly only when
  * nothing is queued for the event loop.
@@ -40,6 +41,19 @@ public final class DirectWriteSocketChannel extends NioSocketChannel
     public int writeDirect(final ByteBuffer source) throws IOException
     {
         return javaChannel().write(source);
+    }
+
+    /**
+     * Read without blocking from any thread; only one thread may read a socket, and the event loop must have
+     * stopped reading it.
+     *
+     * @param destination to fill from its position up to its limit.
+     * @return the bytes read, possibly 0, or -1 at the end of the stream.
+     * @throws IOException when the connection is broken.
+     */
+    public int readDirect(final ByteBuffer destination) throws IOException
+    {
+        return javaChannel().read(destination);
     }
 
     /**

@@ -5,6 +5,7 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
@@ -36,7 +37,8 @@ import static io.conduit.internal.FrameDescriptor.STREAM_ID_OFFSET;
 /**
  * One TCP connection: its pipeline (TLS, heartbeats, frame decoding), its outbound batcher, and the
  * {@link Role} that gives its frames meaning. Lives on one event loop; only the batcher is used from other
- * threads.
+ * threads, except that once reading is {@link #handOverReading handed over} to a subscription's poller, frames
+ * reach the role on that thread, one at a time.
  */
 final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFrameDecoder.FrameSink
 {
@@ -96,9 +98,14 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
     private final ConnectionLiveness liveness;
     private final Runnable resumeTask = this::resume;
     private final Runnable scheduleResume;
+    private final int maxFrameLength;
     private boolean open;
     private boolean warned;
     private boolean tlsFailed;
+    private volatile boolean closing;
+    private PolledTcpSubscription poller;
+    private volatile PolledFrameReader polledReader;
+    private long readAttemptsAtLastCheck = -1;
 
     private TcpConnection(
         final Channel channel, final Role role, final Conduit.Context context, final Counters counters, final boolean tls)
@@ -106,9 +113,10 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
         this.channel = channel;
         this.role = role;
         this.counters = counters;
-        this.decoder = new TcpFrameDecoder(this, context.tcpFrameLength());
+        this.maxFrameLength = context.tcpFrameLength();
+        this.decoder = new TcpFrameDecoder(this, maxFrameLength);
         this.liveness = new ConnectionLiveness(context.heartbeatIntervalMs(), context.heartbeatTimeoutMs(),
-            this::sendHeartbeat, this::onPeerSilent, decoder::isPaused, System::nanoTime);
+            this::sendHeartbeat, this::onPeerSilent, this::isReadingPaused, System::nanoTime);
         this.batcher = new OutboundBatcher(
             channel, context.publicationWindowBytes(), context.tcpFrameLength(), !tls, liveness::wrote);
         this.scheduleResume = () -> channel.eventLoop().execute(resumeTask);
@@ -202,6 +210,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
      */
     void closeAfterFlush()
     {
+        closing = true;
         batcher.close();
         channel.eventLoop().execute(() ->
         {
@@ -210,10 +219,93 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
         });
     }
 
+    /**
+     * Close from any thread.
+     */
     void close()
     {
+        closing = true;
         batcher.close();
         channel.close();
+    }
+
+    /**
+     * @return true once closing has begun, from any cause.
+     */
+    boolean isClosing()
+    {
+        return closing;
+    }
+
+    /**
+     * From now on let this subscription's poller read the socket instead of the event loop
+     * ({@code ?delivery=poller}). Runs once the frames read so far are decoded: they reach the subscription first,
+     * and what is left of a frame not yet whole goes to the poller. Call on the event loop.
+     *
+     * @param subscription whose poller reads this connection.
+     */
+    void handOverReading(final PolledTcpSubscription subscription)
+    {
+        channel.eventLoop().execute(() -> handOver(subscription));
+    }
+
+    private void handOver(final PolledTcpSubscription subscription)
+    {
+        if (closing || !channel.isActive() || polledReader != null)
+        {
+            return;
+        }
+        if (decoder.isPaused())
+        {
+            // A frame waits for room in the ring: the event loop delivers it first, then hands over.
+            channel.eventLoop().schedule(() -> handOver(subscription), 1, TimeUnit.MILLISECONDS);
+            return;
+        }
+        channel.config().setAutoRead(false);
+        final ByteBuf rest = decoder.handOver();
+        final PolledFrameReader reader =
+            new PolledFrameReader(this, (DirectWriteSocketChannel)channel, maxFrameLength, rest);
+        if (rest != null)
+        {
+            rest.release();
+        }
+        poller = subscription;
+        polledReader = reader;
+        subscription.addReader(reader);
+    }
+
+    /**
+     * The poller read bytes from the socket; any thread.
+     */
+    void readByPoller(final long nowNs)
+    {
+        liveness.read(nowNs);
+    }
+
+    /**
+     * Report a protocol error found off the event loop: it is handled there.
+     */
+    void protocolErrorFromAnyThread(final ErrorCode code, final String detail)
+    {
+        closing = true;
+        channel.eventLoop().execute(() -> protocolError(code, detail));
+    }
+
+    /**
+     * Silence from the peer is this side's doing while the decoder waits for room, and, once a poller reads the
+     * socket, while the poller has not read since the last check or waits for room itself.
+     */
+    private boolean isReadingPaused()
+    {
+        final PolledFrameReader reader = polledReader;
+        if (reader == null)
+        {
+            return decoder.isPaused();
+        }
+        final long attempts = reader.readAttempts();
+        final boolean paused = attempts == readAttemptsAtLastCheck || reader.isBlocked();
+        readAttemptsAtLastCheck = attempts;
+        return paused;
     }
 
     /**
@@ -300,7 +392,14 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
     @Override
     public void channelInactive(final ChannelHandlerContext ctx)
     {
+        closing = true;
         batcher.close();
+        final PolledFrameReader reader = polledReader;
+        if (reader != null)
+        {
+            reader.finish();
+            poller.removeReader(reader);
+        }
         if (open)
         {
             open = false;

@@ -57,6 +57,9 @@ public final class TcpFrameDecoder extends ChannelInboundHandlerAdapter
         void onProtocolError(ErrorCode code, String detail);
     }
 
+    /** Bytes of a frame needed to check its length and version. */
+    static final int HEADER_CHECK_LENGTH = VERSION_OFFSET + 1;
+
     private final FrameSink sink;
     private final int maxFrameLength;
     private ChannelHandlerContext ctx;
@@ -64,6 +67,7 @@ public final class TcpFrameDecoder extends ChannelInboundHandlerAdapter
     private boolean paused;
     private boolean failed;
     private boolean inactivePending;
+    private boolean handedOver;
     private final Runnable notifyTask = this::notifyFramesHandled;
     private boolean framesHandled;
 
@@ -95,6 +99,13 @@ public final class TcpFrameDecoder extends ChannelInboundHandlerAdapter
         if (failed)
         {
             in.release();
+            return;
+        }
+        if (handedOver)
+        {
+            // Another thread reads this socket now: bytes read here too would reach subscribers out of order.
+            in.release();
+            fail(ErrorCode.GENERIC_ERROR, "read by the event loop after reading was handed to the poller");
             return;
         }
         cumulation = cumulation == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
@@ -157,32 +168,24 @@ public final class TcpFrameDecoder extends ChannelInboundHandlerAdapter
     {
         final ByteBuf in = cumulation;
         final int startIndex = in.readerIndex();
-        while (!paused && !failed && in.readableBytes() >= VERSION_OFFSET + 1)
+        while (!paused && !failed && in.readableBytes() >= HEADER_CHECK_LENGTH)
         {
             final int index = in.readerIndex();
+            final String headerError = headerError(in, index, maxFrameLength);
+            if (headerError != null)
+            {
+                fail(ErrorCode.MALFORMED_FRAME, headerError);
+                return;
+            }
             final int frameLength = in.getIntLE(index + LENGTH_OFFSET);
-            if (frameLength < HEADER_LENGTH || frameLength > maxFrameLength)
-            {
-                fail(ErrorCode.MALFORMED_FRAME, "frame length out of range: length=" + frameLength +
-                    ", min=" + HEADER_LENGTH + ", max=" + maxFrameLength);
-                return;
-            }
-            final int version = in.getUnsignedByte(index + VERSION_OFFSET);
-            if (version != FrameDescriptor.CURRENT_VERSION)
-            {
-                fail(ErrorCode.MALFORMED_FRAME, "unknown frame version: version=" + version +
-                    ", supported=" + FrameDescriptor.CURRENT_VERSION);
-                return;
-            }
-            final int alignedLength = alignedLength(frameLength);
-            if (in.readableBytes() < alignedLength)
+            if (in.readableBytes() < alignedLength(frameLength))
             {
                 break;
             }
             final int type = in.getUnsignedShortLE(index + TYPE_OFFSET);
             if (!FrameDescriptor.isKnownType(type))
             {
-                fail(ErrorCode.MALFORMED_FRAME, "unknown frame type: type=" + type);
+                fail(ErrorCode.MALFORMED_FRAME, unknownTypeError(type));
                 return;
             }
             if (!sink.onFrame(in, index, frameLength, type))
@@ -191,7 +194,7 @@ public final class TcpFrameDecoder extends ChannelInboundHandlerAdapter
                 ctx.channel().config().setAutoRead(false);
                 break;
             }
-            in.skipBytes(alignedLength);
+            in.skipBytes(alignedLength(frameLength));
         }
         if (in.readerIndex() != startIndex || paused)
         {
@@ -212,6 +215,63 @@ public final class TcpFrameDecoder extends ChannelInboundHandlerAdapter
         {
             in.discardSomeReadBytes();
         }
+    }
+
+    /**
+     * The checks a frame's first {@link #HEADER_CHECK_LENGTH} bytes must pass before its length can be trusted to
+     * buffer the rest; shared with the poller's own reading ({@link PolledFrameReader}).
+     *
+     * @param in             holding at least {@link #HEADER_CHECK_LENGTH} bytes of the frame.
+     * @param index          of the frame.
+     * @param maxFrameLength longest frame accepted, header included.
+     * @return what is wrong, as {@code what: key=value}, or null when the length and version are valid.
+     */
+    static String headerError(final ByteBuf in, final int index, final int maxFrameLength)
+    {
+        final int frameLength = in.getIntLE(index + LENGTH_OFFSET);
+        if (frameLength < HEADER_LENGTH || frameLength > maxFrameLength)
+        {
+            return "frame length out of range: length=" + frameLength + ", min=" + HEADER_LENGTH +
+                ", max=" + maxFrameLength;
+        }
+        final int version = in.getUnsignedByte(index + VERSION_OFFSET);
+        if (version != FrameDescriptor.CURRENT_VERSION)
+        {
+            return "unknown frame version: version=" + version + ", supported=" + FrameDescriptor.CURRENT_VERSION;
+        }
+        return null;
+    }
+
+    /**
+     * @param type of a whole frame, not {@link FrameDescriptor#isKnownType known}.
+     * @return the protocol error's detail.
+     */
+    static String unknownTypeError(final int type)
+    {
+        return "unknown frame type: type=" + type;
+    }
+
+    /**
+     * @param bufferedBytes left over when the peer closed.
+     * @return the protocol error's detail.
+     */
+    static String truncatedError(final int bufferedBytes)
+    {
+        return "connection closed inside a frame: bufferedBytes=" + bufferedBytes;
+    }
+
+    /**
+     * Stop decoding for good and give up what is buffered, the start of a frame not yet whole, to the thread that
+     * reads the socket from now on. Must run on the channel's event loop, between reads, while not paused.
+     *
+     * @return the buffered bytes, which the caller must release, or null.
+     */
+    ByteBuf handOver()
+    {
+        handedOver = true;
+        final ByteBuf rest = cumulation;
+        cumulation = null;
+        return rest;
     }
 
     private void fail(final ErrorCode code, final String detail)
@@ -246,8 +306,7 @@ public final class TcpFrameDecoder extends ChannelInboundHandlerAdapter
         notifyFramesHandled();
         if (!failed && cumulation != null && cumulation.isReadable())
         {
-            fail(ErrorCode.MALFORMED_FRAME, "connection closed inside a frame: bufferedBytes=" +
-                cumulation.readableBytes());
+            fail(ErrorCode.MALFORMED_FRAME, truncatedError(cumulation.readableBytes()));
         }
         release();
         ctx.fireChannelInactive();

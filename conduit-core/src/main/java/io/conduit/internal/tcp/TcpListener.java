@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 
+import io.conduit.ConduitException;
 import io.conduit.Counter;
 import io.conduit.Endpoint;
 import io.conduit.ErrorCode;
@@ -94,10 +95,21 @@ final class TcpListener
         return mode == Mode.SUBSCRIBERS ? new PublisherConnection() : new SubscriberConnection();
     }
 
+    /**
+     * @throws ConduitException when the stream has a subscription already and either reads its sockets itself
+     *                          ({@code ?delivery=poller}): a connection's frames go to every subscription of its stream,
+     *                          and a poller's are read on its own thread.
+     */
     synchronized void addSubscription(final RingSubscription subscription)
     {
-        parties++;
         final RingSubscription[] old = subscriptions.getOrDefault(subscription.streamId(), NO_SUBSCRIPTIONS);
+        if (old.length > 0 && (subscription instanceof PolledTcpSubscription || old[0] instanceof PolledTcpSubscription))
+        {
+            throw new ConduitException(ErrorCode.INVALID_ENDPOINT, "delivery=poller needs its stream to itself: " +
+                "a subscription to the stream is already listening, streamId=" + subscription.streamId() +
+                ", endpoint=" + endpoint.address());
+        }
+        parties++;
         final RingSubscription[] grown = Arrays.copyOf(old, old.length + 1);
         grown[old.length] = subscription;
         subscriptions.put(subscription.streamId(), grown);
@@ -223,6 +235,11 @@ final class TcpListener
                 for (final RingSubscription subscription : targets)
                 {
                     subscription.publicationConnected(1);
+                }
+                if (targets[0] instanceof PolledTcpSubscription)
+                {
+                    // Alone on its stream (see addSubscription): its poller reads the socket from here on.
+                    connection.handOverReading((PolledTcpSubscription)targets[0]);
                 }
             }
             connection.sendHello(streamId, sessionId);

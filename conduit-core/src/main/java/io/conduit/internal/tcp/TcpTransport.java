@@ -44,7 +44,9 @@ import io.conduit.internal.Transport;
 /**
  * {@code tcp://host:port}: Netty over NIO, or native epoll when {@code Context.nativeTransport} asks for it and it
  * loads; one event loop thread per two cores. By default subscriptions listen and publications connect;
- * {@code ?listen=publisher} reverses it for fan-out.
+ * {@code ?listen=publisher} reverses it for fan-out. A subscription with {@code ?delivery=poller} reads its
+ * connections' sockets on its polling thread once each connection's HELLO is in (see
+ * {@link PolledTcpSubscription}).
  * {@code ?tls=true} runs TLS 1.3 with the keys and trust of the {@link Conduit.Context}.
  */
 public final class TcpTransport implements Transport
@@ -103,12 +105,21 @@ public final class TcpTransport implements Transport
     public Subscription addSubscription(final Endpoint endpoint, final int streamId)
     {
         tlsFor(endpoint, false);
+        final boolean pollerReads = "poller".equals(endpoint.option("delivery", null));
+        if (pollerReads)
+        {
+            checkPollerDelivery(endpoint);
+        }
         if (listenMode(endpoint) == TcpListener.Mode.SUBSCRIBERS)
         {
             final TcpListener listener = acquireListener(endpoint, TcpListener.Mode.SUBSCRIBERS);
             final RingSubscription[] holder = new RingSubscription[1];
-            holder[0] = new RingSubscription(listener.endpoint(), streamId, context.subscriptionBufferBytes(),
-                context.maxMessageLength(), () -> release(listener, l -> l.removeSubscription(holder[0])));
+            final Runnable onClose = () -> release(listener, l -> l.removeSubscription(holder[0]));
+            holder[0] = pollerReads ?
+                new PolledTcpSubscription(listener.endpoint(), streamId, context.subscriptionBufferBytes(),
+                    context.maxMessageLength(), onClose) :
+                new RingSubscription(listener.endpoint(), streamId, context.subscriptionBufferBytes(),
+                    context.maxMessageLength(), onClose);
             listener.addSubscription(holder[0]);
             return holder[0];
         }
@@ -118,6 +129,32 @@ public final class TcpTransport implements Transport
         connector[0] = new TcpConnector(this, endpoint, new FanoutSubscriberRole(subscription, () -> connector[0]));
         connector[0].connect();
         return subscription;
+    }
+
+    /**
+     * {@code ?delivery=poller} reads plaintext sockets the subscription accepted, through the NIO channels that
+     * allow a read off the event loop.
+     */
+    private void checkPollerDelivery(final Endpoint endpoint)
+    {
+        final String reason;
+        if (listenMode(endpoint) != TcpListener.Mode.SUBSCRIBERS)
+        {
+            reason = "the subscription must listen, not with listen=publisher";
+        }
+        else if (endpoint.booleanOption("tls", false))
+        {
+            reason = "plaintext only, not with tls=true";
+        }
+        else if (!(group instanceof NioEventLoopGroup))
+        {
+            reason = "the NIO transport only, not with the native transport (conduit.tcp.native)";
+        }
+        else
+        {
+            return;
+        }
+        throw new IllegalArgumentException("delivery=poller: " + reason + ", uri=" + endpoint);
     }
 
     private static TcpListener.Mode listenMode(final Endpoint endpoint)
