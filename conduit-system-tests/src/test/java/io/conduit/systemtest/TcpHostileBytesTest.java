@@ -60,11 +60,19 @@ class TcpHostileBytesTest
             "conduit.heartbeat.interval.ms", "100",
             "conduit.heartbeat.timeout.ms", Long.toString(HEARTBEAT_TIMEOUT_MS),
             "conduit.tcp.frame.length", Integer.toString(MAX_FRAME_LENGTH)),
-            SubscriberMain.class, "tcp://127.0.0.1:0", Integer.toString(STREAM_ID), "0", "50");
+            SubscriberMain.class, subscriberUri(), Integer.toString(STREAM_ID), "0", "50");
         port = Children.port(subscriber);
         publisher = JavaProcess.start("publisher", List.of(), PublisherMain.class,
             "tcp://127.0.0.1:" + port, Integer.toString(STREAM_ID), "0", "100", "2000");
         Status.await(subscriber, s -> s.getOrZero("received") >= 200, Duration.ofSeconds(30));
+    }
+
+    /**
+     * @return the URI the subscriber process listens on.
+     */
+    String subscriberUri()
+    {
+        return "tcp://127.0.0.1:0";
     }
 
     @AfterAll

@@ -4,9 +4,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.conduit.test.JavaProcess;
 import io.conduit.test.JavaProcesses;
@@ -15,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A million messages from a publisher process to a subscriber process over TCP arrive exactly once, intact and
- * in order.
+ * in order, whether the subscriber's I/O thread or its poller ({@code ?delivery=poller}) reads the socket.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class TcpMillionMessagesTest
@@ -27,11 +28,12 @@ class TcpMillionMessagesTest
     @RegisterExtension
     final JavaProcesses processes = new JavaProcesses();
 
-    @Test
-    void shouldDeliverOneMillionMessagesExactlyOnceInOrder()
+    @ParameterizedTest(name = "subscriber {0}")
+    @ValueSource(strings = {"tcp://127.0.0.1:0", "tcp://127.0.0.1:0?delivery=poller"})
+    void shouldDeliverOneMillionMessagesExactlyOnceInOrder(final String subscriberUri)
     {
         final JavaProcess subscriber = Children.subscriber(
-            processes, "subscriber", List.of(), "tcp://127.0.0.1:0", STREAM_ID, COUNT);
+            processes, "subscriber", List.of(), subscriberUri, STREAM_ID, COUNT);
         final int port = Children.port(subscriber);
         final long startNs = System.nanoTime();
         final JavaProcess publisher = Children.publisher(
@@ -40,8 +42,8 @@ class TcpMillionMessagesTest
         final Status done = Status.of(subscriber.awaitLine(Status.DONE, Duration.ofSeconds(90)));
         final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
         final Status sent = Status.of(publisher.awaitLine(Status.DONE, Duration.ofSeconds(10)));
-        System.out.printf("1,000,000 x %d B over tcp in %d ms (including JVM start), subscriber %s%n",
-            MESSAGE_BYTES, elapsedMs, done);
+        System.out.printf("1,000,000 x %d B over %s in %d ms (including JVM start), subscriber %s%n",
+            MESSAGE_BYTES, subscriberUri, elapsedMs, done);
 
         assertThat(sent.get("sent")).isEqualTo(COUNT);
         done.assertDeliveredExactlyOnceInOrder(COUNT);
