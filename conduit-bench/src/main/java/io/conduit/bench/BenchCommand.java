@@ -134,8 +134,8 @@ public final class BenchCommand implements Callable<Integer>
         description = "How Conduit's poll loops wait: block (sleep until woken by the transport), inline (TCP " +
             "latency only: no poll loop, handlers run on the I/O thread, ?delivery=inline), poller (TCP only: " +
             "poll loops read the sockets themselves, ?delivery=poller, and yield) or an idle " +
-            "strategy; the pacer yields (default: busy-spin for shared memory, yield for TCP latency, block " +
-            "for TCP throughput).")
+            "strategy; the pacer yields (default: busy-spin for shared memory, poller for tcp-pingpong, yield " +
+            "for RPC latency, block for TCP throughput).")
     private String idle;
 
     @Option(names = "--jvm-flags", paramLabel = "FLAGS", defaultValue = SideLauncher.DEFAULT_JVM_FLAGS,

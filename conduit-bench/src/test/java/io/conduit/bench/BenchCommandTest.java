@@ -91,6 +91,17 @@ class BenchCommandTest
     }
 
     @Test
+    void shouldKeepInlineAndPollerDeliveryToTheirTcpScenarios()
+    {
+        assertThat(execute("shm-pingpong", "--idle", "poller")).isEqualTo(2);
+        assertThat(err.toString()).contains("--idle poller").contains("scenario=shm-pingpong");
+        assertThat(execute("rpc-latency", "--idle", "poller")).isEqualTo(2);
+        assertThat(err.toString()).contains("scenario=rpc-latency");
+        assertThat(execute("tcp-throughput", "--idle", "inline")).isEqualTo(2);
+        assertThat(err.toString()).contains("--idle inline").contains("scenario=tcp-throughput");
+    }
+
+    @Test
     void shouldPrintUsageWithTheIdleStrategyAdvice()
     {
         assertThat(execute("--help")).isZero();

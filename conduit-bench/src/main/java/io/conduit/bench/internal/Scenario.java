@@ -138,14 +138,19 @@ public enum Scenario
 
     /**
      * @return the {@code --idle} choice used when none is given: busy-spin for messaging over shared memory (each
-     * side has its own CPU), yield for latency otherwise, block for throughput otherwise. RPC over shared memory
-     * does not spin: a client's calling thread and its reply poller share the client's one CPU.
+     * side has its own CPU), poller for TCP ping-pong (the subscriptions read their sockets and yield: no thread is
+     * woken on the way), yield for RPC latency, block for throughput otherwise. RPC over shared memory does not
+     * spin: a client's calling thread and its reply poller share the client's one CPU.
      */
     public String defaultIdle()
     {
         if (transport == Transport.SHM && !rpc)
         {
             return BusySpinIdleStrategy.NAME;
+        }
+        if (transport == Transport.TCP && latency && !rpc)
+        {
+            return Waiting.POLLER;
         }
         return latency ? YieldingIdleStrategy.NAME : Waiting.BLOCK;
     }

@@ -22,7 +22,7 @@ class ScenarioTest
         assertThat(Scenario.SHM_PINGPONG.defaultIdle()).isEqualTo("busy-spin");
         assertThat(Scenario.SHM_THROUGHPUT.defaultIdle()).isEqualTo("busy-spin");
         assertThat(Scenario.TCP_PINGPONG.defaultPinning()).isEqualTo(Pinning.SAME);
-        assertThat(Scenario.TCP_PINGPONG.defaultIdle()).isEqualTo("yield");
+        assertThat(Scenario.TCP_PINGPONG.defaultIdle()).isEqualTo("poller");
         assertThat(Scenario.TCP_THROUGHPUT.defaultPinning()).isEqualTo(Pinning.SPLIT);
         assertThat(Scenario.TCP_THROUGHPUT.defaultIdle()).isEqualTo("block");
         assertThat(Scenario.SHM_PINGPONG.defaultRatePerSec(2000)).isEqualTo(10_000);
