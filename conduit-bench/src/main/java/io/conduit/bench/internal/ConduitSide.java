@@ -8,7 +8,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import io.conduit.Conduit;
@@ -39,7 +38,6 @@ final class ConduitSide implements Side
     /** A round trip that takes this long lost a message: the pinger fails rather than wait for the watchdog. */
     private static final long PONG_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
     private static final int PONG_CHECK_MASK = 0xFFF;
-    private static final long PONG_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
     @Override
     public void runInitiator(final Workload workload, final SideChannel channel) throws Exception
@@ -246,7 +244,8 @@ final class ConduitSide implements Side
 
     /**
      * Ping-pong with the pongs handled on the I/O thread ({@code ?delivery=inline}): the handler notes when each
-     * pong arrived and wakes the pinger, which records the round trip to that moment.
+     * pong arrived, and the pinger, waiting for it by yielding (a park would cost a wake-up), records the round
+     * trip to that moment.
      */
     private static void pingInline(
         final Workload workload,
@@ -255,7 +254,6 @@ final class ConduitSide implements Side
         final Publication publication,
         final IdleStrategy idle) throws Exception
     {
-        final Thread pinger = Thread.currentThread();
         final AtomicLong pongsArrived = new AtomicLong();
         final long[] echoed = new long[1];
         final long[] arrivedNs = new long[1];
@@ -265,7 +263,6 @@ final class ConduitSide implements Side
             echoed[0] = Messages.sequence(buffer, offset);
             // The release publishes both fields to the pinger.
             pongsArrived.incrementAndGet();
-            LockSupport.unpark(pinger);
         };
         try (Subscription pongs = conduit.addSubscription(uri(workload, 0) + "?delivery=inline", STREAM_ID, onPong))
         {
