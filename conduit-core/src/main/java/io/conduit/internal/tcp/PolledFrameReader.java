@@ -1,6 +1,7 @@
 package io.conduit.internal.tcp;
 
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 
 import org.slf4j.Logger;
@@ -25,10 +26,59 @@ import static io.conduit.internal.FrameDescriptor.alignedLength;
  */
 final class PolledFrameReader
 {
+    /**
+     * What the reader needs of its connection: {@link TcpConnection}, or a test's recording fake.
+     */
+    interface Owner
+    {
+        /**
+         * @see TcpFrameDecoder.FrameSink#onFrame
+         */
+        boolean onFrame(ByteBuf buffer, int index, int frameLength, int type);
+
+        /**
+         * The peer broke the protocol: report it and close, off the reading thread.
+         */
+        void protocolErrorFromAnyThread(ErrorCode code, String detail);
+
+        /**
+         * Bytes were read, at this time.
+         */
+        void readByPoller(long nowNs);
+
+        /**
+         * @return true once the connection is closing.
+         */
+        boolean isClosing();
+
+        /**
+         * Close the connection: the peer closed or broke it.
+         */
+        void close();
+
+        /**
+         * @return the peer, for logs.
+         */
+        SocketAddress peer();
+    }
+
+    /**
+     * A non-blocking read of the socket.
+     */
+    interface Source
+    {
+        /**
+         * @param destination to fill from its position up to its limit.
+         * @return bytes read, possibly 0, or -1 at the end of the stream.
+         * @throws IOException when the connection is broken.
+         */
+        int read(ByteBuffer destination) throws IOException;
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(PolledFrameReader.class);
 
-    private final TcpConnection connection;
-    private final DirectWriteSocketChannel channel;
+    private final Owner connection;
+    private final Source channel;
     private final int maxFrameLength;
     private final int maxAlignedFrameLength;
     private final ByteBuffer buffer;
@@ -41,13 +91,13 @@ final class PolledFrameReader
 
     /**
      * @param connection     the frames are for.
-     * @param channel        to read.
+     * @param channel        to read: the socket, read directly.
      * @param maxFrameLength longest frame accepted, header included.
      * @param leftover       bytes the event loop read and did not decode, the start of the next frame; or null.
      */
     PolledFrameReader(
-        final TcpConnection connection,
-        final DirectWriteSocketChannel channel,
+        final Owner connection,
+        final Source channel,
         final int maxFrameLength,
         final ByteBuf leftover)
     {
@@ -87,7 +137,7 @@ final class PolledFrameReader
         try
         {
             buffer.limit(buffer.capacity()).position(end);
-            read = channel.readDirect(buffer);
+            read = channel.read(buffer);
         }
         catch (final IOException ex)
         {
@@ -121,6 +171,14 @@ final class PolledFrameReader
             handed += takeFrames();
         }
         return handed;
+    }
+
+    /**
+     * @return bytes read and not yet handed over: less than a frame, unless one waits for room.
+     */
+    int bufferedBytes()
+    {
+        return end - start;
     }
 
     /**

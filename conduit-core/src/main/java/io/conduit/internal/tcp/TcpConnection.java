@@ -40,7 +40,8 @@ import static io.conduit.internal.FrameDescriptor.STREAM_ID_OFFSET;
  * threads, except that once reading is {@link #handOverReading handed over} to a subscription's poller, frames
  * reach the role on that thread, one at a time.
  */
-final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFrameDecoder.FrameSink
+final class TcpConnection extends ChannelInboundHandlerAdapter
+    implements TcpFrameDecoder.FrameSink, PolledFrameReader.Owner
 {
     private static final Logger LOG = LoggerFactory.getLogger(TcpConnection.class);
 
@@ -177,7 +178,8 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
         return scheduleResume;
     }
 
-    SocketAddress peer()
+    @Override
+    public SocketAddress peer()
     {
         return channel.remoteAddress();
     }
@@ -222,7 +224,8 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
     /**
      * Close from any thread.
      */
-    void close()
+    @Override
+    public void close()
     {
         closing = true;
         batcher.close();
@@ -232,7 +235,8 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
     /**
      * @return true once closing has begun, from any cause.
      */
-    boolean isClosing()
+    @Override
+    public boolean isClosing()
     {
         return closing;
     }
@@ -264,7 +268,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
         channel.config().setAutoRead(false);
         final ByteBuf rest = decoder.handOver();
         final PolledFrameReader reader =
-            new PolledFrameReader(this, (DirectWriteSocketChannel)channel, maxFrameLength, rest);
+            new PolledFrameReader(this, ((DirectWriteSocketChannel)channel)::readDirect, maxFrameLength, rest);
         if (rest != null)
         {
             rest.release();
@@ -277,7 +281,8 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
     /**
      * The poller read bytes from the socket; any thread.
      */
-    void readByPoller(final long nowNs)
+    @Override
+    public void readByPoller(final long nowNs)
     {
         liveness.read(nowNs);
     }
@@ -285,7 +290,8 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements TcpFra
     /**
      * Report a protocol error found off the event loop: it is handled there.
      */
-    void protocolErrorFromAnyThread(final ErrorCode code, final String detail)
+    @Override
+    public void protocolErrorFromAnyThread(final ErrorCode code, final String detail)
     {
         closing = true;
         channel.eventLoop().execute(() -> protocolError(code, detail));

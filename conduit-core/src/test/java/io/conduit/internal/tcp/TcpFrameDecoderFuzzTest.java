@@ -28,7 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Fuzzes {@link TcpFrameDecoder} in a Netty {@link EmbeddedChannel}: arbitrary bytes in arbitrary chunks, with
  * the sink pausing the decoder now and then. The decoder must never throw, must close (through its sink) on the
  * first bad frame, must never buffer more than the longest frame plus one read, and must deliver exactly the
- * frames an independent reference parser finds before the first bad one.
+ * frames an independent reference parser finds before the first bad one. The poller's own reader
+ * ({@link PolledFrameReader}, {@code ?delivery=poller}) gets the same bytes from a fake socket and must do the same,
+ * buffering at most two frames, and must report a stream that ends inside a frame.
  * <p>
  * Under {@code ./mvnw verify} the fuzz test replays its seeds in {@code TcpFrameDecoderFuzzTestInputs}; set
  * {@code JAZZER_FUZZ=1} to fuzz. A deterministic test mutates valid streams as a fast complement.
@@ -46,6 +48,39 @@ class TcpFrameDecoderFuzzTest
         final int pauseEvery = data.consumeInt(0, 7);
         final byte[] stream = data.consumeRemainingAsBytes();
         checkDecoder(stream, new Random(chunkSeed), pauseEvery);
+    }
+
+    @FuzzTest(maxDuration = "30s")
+    void fuzzPolledReader(final FuzzedDataProvider data)
+    {
+        final long chunkSeed = data.consumeLong();
+        final int refuseEvery = data.consumeInt(0, 7);
+        final byte[] stream = data.consumeRemainingAsBytes();
+        checkPolledReader(stream, new Random(chunkSeed), refuseEvery);
+    }
+
+    @Test
+    void shouldReadMutatedValidStreamsOnThePollerLikeTheReferenceParser()
+    {
+        final Random random = new Random(20_26);
+        for (int run = 0; run < 3_000; run++)
+        {
+            final byte[] stream = validStream(random);
+            final int mutations = run % 4;
+            for (int m = 0; m < mutations; m++)
+            {
+                stream[random.nextInt(stream.length)] = (byte)random.nextInt(256);
+            }
+            if (run % 7 == 0)
+            {
+                // Cut short: the peer closed inside a frame.
+                checkPolledReader(Arrays.copyOf(stream, random.nextInt(stream.length)), new Random(run), run % 5);
+            }
+            else
+            {
+                checkPolledReader(stream, new Random(run), run % 5);
+            }
+        }
     }
 
     @Test
@@ -147,6 +182,60 @@ class TcpFrameDecoderFuzzTest
         }
     }
 
+    /**
+     * Hand a stream to a {@link PolledFrameReader} through a fake socket that returns random chunks, sometimes
+     * nothing, then the end of the stream, with the first bytes given as if read by the event loop before the
+     * hand-over; check it against {@link Reference}.
+     */
+    private static void checkPolledReader(final byte[] stream, final Random chunks, final int refuseEvery)
+    {
+        final Reference reference = Reference.parse(stream);
+        final FakeOwner owner = new FakeOwner(refuseEvery);
+        final int leftover = chunks.nextInt(Math.min(stream.length, alignedLength(MAX_FRAME_LENGTH) - 1) + 1);
+        final int[] offset = {leftover};
+        final PolledFrameReader.Source socket = destination ->
+        {
+            if (offset[0] == stream.length)
+            {
+                return -1;
+            }
+            if (chunks.nextInt(4) == 0)
+            {
+                return 0;
+            }
+            final int read = Math.min(Math.min(stream.length - offset[0], 1 + chunks.nextInt(MAX_CHUNK)),
+                destination.remaining());
+            destination.put(stream, offset[0], read);
+            offset[0] += read;
+            return read;
+        };
+        final ByteBuf handedOver = Unpooled.wrappedBuffer(stream, 0, leftover);
+        final PolledFrameReader reader = new PolledFrameReader(owner, socket, MAX_FRAME_LENGTH, handedOver);
+        handedOver.release();
+
+        final int maxPulls = 8 * (stream.length + 16);
+        int pulls = 0;
+        while (!owner.isClosing())
+        {
+            assertThat(pulls++).as("pulls until the stream ends").isLessThan(maxPulls);
+            reader.pull();
+            assertThat(reader.bufferedBytes()).isLessThanOrEqualTo(2 * alignedLength(MAX_FRAME_LENGTH));
+            if (owner.errors.isEmpty() && !reader.isBlocked())
+            {
+                assertThat(reader.bufferedBytes()).isLessThan(alignedLength(MAX_FRAME_LENGTH));
+            }
+        }
+        final boolean truncated = !reference.error && reference.consumed < stream.length;
+        assertThat(owner.errors).hasSize(reference.error || truncated ? 1 : 0);
+        assertThat(owner.closed).isEqualTo(!reference.error && !truncated);
+        assertThat(owner.frames).hasSameSizeAs(reference.frames);
+        for (int i = 0; i < reference.frames.size(); i++)
+        {
+            assertThat(owner.frames.get(i)).as("frame %d", i).isEqualTo(reference.frames.get(i));
+        }
+        assertThat(reader.pull()).as("nothing read once finished").isZero();
+    }
+
     private static byte[] validStream(final Random random)
     {
         final int frameCount = 1 + random.nextInt(8);
@@ -211,12 +300,80 @@ class TcpFrameDecoderFuzzTest
     }
 
     /**
+     * The connection side of a {@link PolledFrameReader}: records frames, refuses every n-th frame once (the
+     * subscription full), and records a protocol error or a close.
+     */
+    private static final class FakeOwner implements PolledFrameReader.Owner
+    {
+        private final int refuseEvery;
+        private final List<byte[]> frames = new ArrayList<>();
+        private final List<ErrorCode> errors = new ArrayList<>();
+        private boolean closed;
+        private int offers;
+        private boolean refused;
+
+        FakeOwner(final int refuseEvery)
+        {
+            this.refuseEvery = refuseEvery;
+        }
+
+        @Override
+        public boolean onFrame(final ByteBuf buffer, final int index, final int frameLength, final int type)
+        {
+            assertThat(isClosing()).as("no frame after a protocol error or close").isFalse();
+            assertThat(frameLength).isBetween(HEADER_LENGTH, MAX_FRAME_LENGTH);
+            assertThat(FrameDescriptor.isKnownType(type)).isTrue();
+            if (refuseEvery > 0 && ++offers % refuseEvery == 0 && !refused)
+            {
+                refused = true;
+                return false;
+            }
+            refused = false;
+            final byte[] frame = new byte[frameLength];
+            buffer.getBytes(index, frame);
+            frames.add(frame);
+            return true;
+        }
+
+        @Override
+        public void protocolErrorFromAnyThread(final ErrorCode code, final String detail)
+        {
+            assertThat(detail).isNotBlank();
+            errors.add(code);
+        }
+
+        @Override
+        public void readByPoller(final long nowNs)
+        {
+        }
+
+        @Override
+        public boolean isClosing()
+        {
+            return closed || !errors.isEmpty();
+        }
+
+        @Override
+        public void close()
+        {
+            closed = true;
+        }
+
+        @Override
+        public java.net.SocketAddress peer()
+        {
+            return null;
+        }
+    }
+
+    /**
      * An independent reading of the wire format: the frames before the first bad one, and whether there was one.
      */
     private static final class Reference
     {
         private final List<byte[]> frames = new ArrayList<>();
         private boolean error;
+        private int consumed;
 
         static Reference parse(final byte[] stream)
         {
@@ -247,6 +404,7 @@ class TcpFrameDecoderFuzzTest
                 reference.frames.add(Arrays.copyOfRange(stream, position, position + length));
                 position += aligned;
             }
+            reference.consumed = position;
             return reference;
         }
     }
