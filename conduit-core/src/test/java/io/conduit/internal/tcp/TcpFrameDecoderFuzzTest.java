@@ -65,21 +65,10 @@ class TcpFrameDecoderFuzzTest
         final Random random = new Random(20_26);
         for (int run = 0; run < 3_000; run++)
         {
-            final byte[] stream = validStream(random);
-            final int mutations = run % 4;
-            for (int m = 0; m < mutations; m++)
-            {
-                stream[random.nextInt(stream.length)] = (byte)random.nextInt(256);
-            }
-            if (run % 7 == 0)
-            {
-                // Cut short: the peer closed inside a frame.
-                checkPolledReader(Arrays.copyOf(stream, random.nextInt(stream.length)), new Random(run), run % 5);
-            }
-            else
-            {
-                checkPolledReader(stream, new Random(run), run % 5);
-            }
+            final byte[] stream = mutatedValidStream(random, run % 4);
+            // Every seventh cut short: the peer closed inside a frame.
+            checkPolledReader(run % 7 == 0 ? Arrays.copyOf(stream, random.nextInt(stream.length)) : stream,
+                new Random(run), run % 5);
         }
     }
 
@@ -89,13 +78,7 @@ class TcpFrameDecoderFuzzTest
         final Random random = new Random(20_24);
         for (int run = 0; run < 3_000; run++)
         {
-            final byte[] stream = validStream(random);
-            final int mutations = run % 4;
-            for (int m = 0; m < mutations; m++)
-            {
-                stream[random.nextInt(stream.length)] = (byte)random.nextInt(256);
-            }
-            checkDecoder(stream, new Random(run), run % 5);
+            checkDecoder(mutatedValidStream(random, run % 4), new Random(run), run % 5);
         }
     }
 
@@ -236,6 +219,16 @@ class TcpFrameDecoderFuzzTest
         assertThat(reader.pull()).as("nothing read once finished").isZero();
     }
 
+    private static byte[] mutatedValidStream(final Random random, final int mutations)
+    {
+        final byte[] stream = validStream(random);
+        for (int m = 0; m < mutations; m++)
+        {
+            stream[random.nextInt(stream.length)] = (byte)random.nextInt(256);
+        }
+        return stream;
+    }
+
     private static byte[] validStream(final Random random)
     {
         final int frameCount = 1 + random.nextInt(8);
@@ -257,37 +250,22 @@ class TcpFrameDecoderFuzzTest
      */
     private static final class RecordingSink implements TcpFrameDecoder.FrameSink
     {
-        private final int pauseEvery;
-        private final List<byte[]> frames = new ArrayList<>();
+        private final FrameRecorder recorder;
+        private final List<byte[]> frames;
         private final List<ErrorCode> errors = new ArrayList<>();
         private EmbeddedChannel channel;
-        private int offers;
-        private boolean refused;
 
         RecordingSink(final int pauseEvery)
         {
-            this.pauseEvery = pauseEvery;
+            this.recorder = new FrameRecorder(pauseEvery);
+            this.frames = recorder.frames;
         }
 
         @Override
         public boolean onFrame(final ByteBuf buffer, final int index, final int frameLength, final int type)
         {
             assertThat(errors).as("no frame after a protocol error").isEmpty();
-            assertThat(frameLength).isBetween(HEADER_LENGTH, MAX_FRAME_LENGTH);
-            assertThat(buffer.getUnsignedByte(index + FrameDescriptor.VERSION_OFFSET))
-                .isEqualTo((short)FrameDescriptor.CURRENT_VERSION);
-            assertThat(FrameDescriptor.isKnownType(type)).isTrue();
-            assertThat(buffer.getUnsignedShortLE(index + FrameDescriptor.TYPE_OFFSET)).isEqualTo(type);
-            if (pauseEvery > 0 && ++offers % pauseEvery == 0 && !refused)
-            {
-                refused = true;
-                return false;
-            }
-            refused = false;
-            final byte[] frame = new byte[frameLength];
-            buffer.getBytes(index, frame);
-            frames.add(frame);
-            return true;
+            return recorder.offer(buffer, index, frameLength, type);
         }
 
         @Override
@@ -305,34 +283,22 @@ class TcpFrameDecoderFuzzTest
      */
     private static final class FakeOwner implements PolledFrameReader.Owner
     {
-        private final int refuseEvery;
-        private final List<byte[]> frames = new ArrayList<>();
+        private final FrameRecorder recorder;
+        private final List<byte[]> frames;
         private final List<ErrorCode> errors = new ArrayList<>();
         private boolean closed;
-        private int offers;
-        private boolean refused;
 
         FakeOwner(final int refuseEvery)
         {
-            this.refuseEvery = refuseEvery;
+            this.recorder = new FrameRecorder(refuseEvery);
+            this.frames = recorder.frames;
         }
 
         @Override
         public boolean onFrame(final ByteBuf buffer, final int index, final int frameLength, final int type)
         {
             assertThat(isClosing()).as("no frame after a protocol error or close").isFalse();
-            assertThat(frameLength).isBetween(HEADER_LENGTH, MAX_FRAME_LENGTH);
-            assertThat(FrameDescriptor.isKnownType(type)).isTrue();
-            if (refuseEvery > 0 && ++offers % refuseEvery == 0 && !refused)
-            {
-                refused = true;
-                return false;
-            }
-            refused = false;
-            final byte[] frame = new byte[frameLength];
-            buffer.getBytes(index, frame);
-            frames.add(frame);
-            return true;
+            return recorder.offer(buffer, index, frameLength, type);
         }
 
         @Override
@@ -363,6 +329,42 @@ class TcpFrameDecoderFuzzTest
         public java.net.SocketAddress peer()
         {
             return null;
+        }
+    }
+
+    /**
+     * Checks and copies each frame handed over, refusing every n-th once, as a subscription with a full ring
+     * would, so that the same frame is offered again.
+     */
+    private static final class FrameRecorder
+    {
+        private final int refuseEvery;
+        private final List<byte[]> frames = new ArrayList<>();
+        private int offers;
+        private boolean refused;
+
+        FrameRecorder(final int refuseEvery)
+        {
+            this.refuseEvery = refuseEvery;
+        }
+
+        boolean offer(final ByteBuf buffer, final int index, final int frameLength, final int type)
+        {
+            assertThat(frameLength).isBetween(HEADER_LENGTH, MAX_FRAME_LENGTH);
+            assertThat(buffer.getUnsignedByte(index + FrameDescriptor.VERSION_OFFSET))
+                .isEqualTo((short)FrameDescriptor.CURRENT_VERSION);
+            assertThat(FrameDescriptor.isKnownType(type)).isTrue();
+            assertThat(buffer.getUnsignedShortLE(index + FrameDescriptor.TYPE_OFFSET)).isEqualTo(type);
+            if (refuseEvery > 0 && ++offers % refuseEvery == 0 && !refused)
+            {
+                refused = true;
+                return false;
+            }
+            refused = false;
+            final byte[] frame = new byte[frameLength];
+            buffer.getBytes(index, frame);
+            frames.add(frame);
+            return true;
         }
     }
 
