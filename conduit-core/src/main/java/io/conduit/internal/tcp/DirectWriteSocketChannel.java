@@ -2,6 +2,9 @@ package io.conduit.internal.tcp;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 
@@ -17,7 +20,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
  * {@link OutboundBatcher} (and conduit-rpc's TCP connection) make it ordered: they write directly only when
  * nothing is queued for the event loop.
  */
-public final class DirectWriteSocketChannel extends NioSocketChannel
+public final class DirectWriteSocketChannel extends NioSocketChannel implements PolledFrameReader.Source
 {
     /**
      * A client channel, for a bootstrap's channel factory.
@@ -51,9 +54,24 @@ public final class DirectWriteSocketChannel extends NioSocketChannel
      * @return the bytes read, possibly 0, or -1 at the end of the stream.
      * @throws IOException when the connection is broken.
      */
+    @Override
     public int readDirect(final ByteBuffer destination) throws IOException
     {
         return javaChannel().read(destination);
+    }
+
+    /**
+     * Let a selector of the reading thread's own wake it when bytes arrive: a channel may be registered with several
+     * selectors, and the event loop's no longer asks for reads once reading is handed over.
+     *
+     * @param selector of the thread that reads this socket.
+     * @return the registration, to cancel when done.
+     * @throws ClosedChannelException when the socket is closed.
+     */
+    @Override
+    public SelectionKey registerReads(final Selector selector) throws ClosedChannelException
+    {
+        return javaChannel().register(selector, SelectionKey.OP_READ);
     }
 
     /**

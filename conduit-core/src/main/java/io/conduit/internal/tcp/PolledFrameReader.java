@@ -3,6 +3,8 @@ package io.conduit.internal.tcp;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +65,7 @@ final class PolledFrameReader
     }
 
     /**
-     * A non-blocking read of the socket.
+     * The socket, read without blocking.
      */
     interface Source
     {
@@ -72,7 +74,17 @@ final class PolledFrameReader
          * @return bytes read, possibly 0, or -1 at the end of the stream.
          * @throws IOException when the connection is broken.
          */
-        int read(ByteBuffer destination) throws IOException;
+        int readDirect(ByteBuffer destination) throws IOException;
+
+        /**
+         * @param selector of the polling thread, to wake it when bytes arrive.
+         * @return the registration, or null for a source that cannot wake anyone (a test's).
+         * @throws IOException when the socket is closed.
+         */
+        default SelectionKey registerReads(final Selector selector) throws IOException
+        {
+            return null;
+        }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(PolledFrameReader.class);
@@ -86,7 +98,8 @@ final class PolledFrameReader
     private int start;
     private int end;
     private boolean blocked;
-    private boolean finished;
+    private volatile boolean finished;
+    private volatile SelectionKey key;
     private volatile long readAttempts;
 
     /**
@@ -137,7 +150,7 @@ final class PolledFrameReader
         try
         {
             buffer.limit(buffer.capacity()).position(end);
-            read = channel.read(buffer);
+            read = channel.readDirect(buffer);
         }
         catch (final IOException ex)
         {
@@ -199,11 +212,41 @@ final class PolledFrameReader
     }
 
     /**
-     * Stop reading: the connection closed.
+     * Stop reading: the connection closed. Any thread.
      */
     void finish()
     {
         finished = true;
+        final SelectionKey registered = key;
+        if (registered != null)
+        {
+            registered.cancel();
+        }
+    }
+
+    /**
+     * Have the polling thread's selector wake it when this socket has bytes; once. Called by the polling thread.
+     *
+     * @param selector of the polling thread.
+     */
+    void registerWith(final Selector selector)
+    {
+        if (key != null || finished)
+        {
+            return;
+        }
+        try
+        {
+            key = channel.registerReads(selector);
+        }
+        catch (final IOException ex)
+        {
+            // Closed: the next read says so.
+        }
+        if (finished && key != null)
+        {
+            key.cancel();
+        }
     }
 
     private int takeFrames()

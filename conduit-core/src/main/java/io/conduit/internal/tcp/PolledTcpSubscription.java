@@ -1,7 +1,14 @@
 package io.conduit.internal.tcp;
 
+import java.io.IOException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.Selector;
 import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.conduit.Endpoint;
 import io.conduit.MessageHandler;
@@ -15,19 +22,18 @@ import io.conduit.internal.RingSubscription;
  * reassembly, counters and gap accounting are the same.
  * <p>
  * Nothing reads the sockets while nobody polls: the publishers are back-pressured by TCP, and a dead peer is only
- * noticed once polling resumes. There is no I/O thread to wake a blocking poll either: it backs off from spinning
- * to yielding to parking for at most {@link #MAX_PARK_NS}.
+ * noticed once polling resumes. There is no I/O thread to wake a blocking poll either: after a short spin it sleeps
+ * in the kernel on the sockets themselves, through a selector of its own (a socket may be registered with several;
+ * the event loop's no longer asks for reads), so the bytes that arrive wake it, one wake-up as for a blocking read.
  */
 final class PolledTcpSubscription extends RingSubscription
 {
-    /** Longest park of a blocking poll between reads of the sockets. */
-    static final long MAX_PARK_NS = 1_000_000;
+    private static final Logger LOG = LoggerFactory.getLogger(PolledTcpSubscription.class);
     private static final int SPINS = 100;
-    private static final int YIELDS = 100;
-    private static final long MIN_PARK_NS = 1_000;
     private static final PolledFrameReader[] NONE = new PolledFrameReader[0];
 
     private volatile PolledFrameReader[] readers = NONE;
+    private volatile Selector selector;
     private int nextReader;
 
     PolledTcpSubscription(
@@ -46,6 +52,12 @@ final class PolledTcpSubscription extends RingSubscription
         final PolledFrameReader[] grown = Arrays.copyOf(old, old.length + 1);
         grown[old.length] = reader;
         readers = grown;
+        final Selector sleeping = selector;
+        if (sleeping != null)
+        {
+            // A blocking poll asleep on the other sockets registers this one when it wakes.
+            sleeping.wakeup();
+        }
     }
 
     synchronized void removeReader(final PolledFrameReader reader)
@@ -76,7 +88,6 @@ final class PolledTcpSubscription extends RingSubscription
     protected int doPoll(final MessageHandler handler, final int messageLimit, final long timeoutNs)
     {
         final long deadlineNs = System.nanoTime() + timeoutNs;
-        long parkNs = MIN_PARK_NS;
         for (int attempt = 0; ; attempt++)
         {
             final int delivered = doPoll(handler, messageLimit);
@@ -89,19 +100,88 @@ final class PolledTcpSubscription extends RingSubscription
             {
                 Thread.onSpinWait();
             }
-            else if (attempt < SPINS + YIELDS)
+            else if (!awaitBytes(remainingNs))
             {
-                Thread.yield();
+                return 0;
             }
-            else
+        }
+    }
+
+    /**
+     * Sleep until a socket has bytes, a connection is handed over, the subscription closes or the time is up, to a
+     * millisecond.
+     *
+     * @return false when the thread was interrupted, with its interrupt flag left set.
+     */
+    private boolean awaitBytes(final long remainingNs)
+    {
+        try
+        {
+            final Selector sleeping = selector();
+            for (final PolledFrameReader reader : readers)
             {
-                LockSupport.parkNanos(this, Math.min(parkNs, remainingNs));
-                parkNs = Math.min(parkNs * 2, MAX_PARK_NS);
-                if (Thread.interrupted())
-                {
-                    Thread.currentThread().interrupt();
-                    return 0;
-                }
+                reader.registerWith(sleeping);
+            }
+            sleeping.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNs)));
+            sleeping.selectedKeys().clear();
+        }
+        catch (final ClosedSelectorException ex)
+        {
+            // Closed meanwhile: the caller sees the subscription closed.
+        }
+        catch (final IOException ex)
+        {
+            // No selector to be had (out of descriptors): sleep a little instead, and try again next time.
+            LOG.warn("cannot wait on the sockets, polling instead: endpoint={}, reason={}", endpoint(), ex.toString());
+            LockSupport.parkNanos(this, Math.min(remainingNs, TimeUnit.MILLISECONDS.toNanos(1)));
+        }
+        return !Thread.currentThread().isInterrupted();
+    }
+
+    private Selector selector() throws IOException
+    {
+        Selector current = selector;
+        if (current == null)
+        {
+            current = Selector.open();
+            selector = current;
+            if (isClosed())
+            {
+                current.close();
+            }
+        }
+        return current;
+    }
+
+    /**
+     * Frames the event loop delivered before handing a connection over wake a poll asleep on the sockets too.
+     */
+    @Override
+    public void wakeWaiter()
+    {
+        super.wakeWaiter();
+        final Selector sleeping = selector;
+        if (sleeping != null)
+        {
+            sleeping.wakeup();
+        }
+    }
+
+    @Override
+    protected void onClose()
+    {
+        super.onClose();
+        final Selector current = selector;
+        if (current != null)
+        {
+            try
+            {
+                // Wakes a poll asleep in it.
+                current.close();
+            }
+            catch (final IOException ex)
+            {
+                LOG.debug("selector close failed: endpoint={}", endpoint(), ex);
             }
         }
     }

@@ -268,7 +268,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter
         channel.config().setAutoRead(false);
         final ByteBuf rest = decoder.handOver();
         final PolledFrameReader reader =
-            new PolledFrameReader(this, ((DirectWriteSocketChannel)channel)::readDirect, maxFrameLength, rest);
+            new PolledFrameReader(this, (DirectWriteSocketChannel)channel, maxFrameLength, rest);
         if (rest != null)
         {
             rest.release();

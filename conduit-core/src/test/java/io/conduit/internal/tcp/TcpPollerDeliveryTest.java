@@ -111,6 +111,40 @@ class TcpPollerDeliveryTest
     }
 
     @Test
+    void shouldEndABlockingPollWhenInterruptedOrClosed() throws Exception
+    {
+        final Subscription sub = conduit.addSubscription("tcp://127.0.0.1:0?delivery=poller", STREAM_ID);
+        final Publication pub = conduit.addPublication(sub.endpoint().address(), STREAM_ID);
+        awaitTrue(pub::isConnected);
+        awaitTrue(() -> readers(sub) == 1);
+        final MessageHandler ignore = (buffer, offset, length, header) ->
+        {
+        };
+        final long[] delivered = {-1, -1};
+        final boolean[] interruptedAfter = new boolean[1];
+        final Thread interrupted = new Thread(() ->
+        {
+            delivered[0] = sub.poll(ignore, 10, TimeUnit.SECONDS.toNanos(30));
+            interruptedAfter[0] = Thread.currentThread().isInterrupted();
+        });
+        interrupted.start();
+        sleep(200);
+        interrupted.interrupt();
+        interrupted.join(10_000);
+        assertThat(interrupted.isAlive()).as("the interrupted poll returned").isFalse();
+        assertThat(delivered[0]).isZero();
+        assertThat(interruptedAfter[0]).as("the interrupt flag is kept").isTrue();
+
+        final Thread closed = new Thread(() -> delivered[1] = sub.poll(ignore, 10, TimeUnit.SECONDS.toNanos(30)));
+        closed.start();
+        sleep(200);
+        sub.close();
+        closed.join(10_000);
+        assertThat(closed.isAlive()).as("the poll returned once the subscription closed").isFalse();
+        assertThat(delivered[1]).isZero();
+    }
+
+    @Test
     void shouldBackPressureThroughTcpWhileNobodyPollsAndLoseNothingAccepted()
     {
         final Subscription sub = conduit.addSubscription("tcp://127.0.0.1:0?delivery=poller", STREAM_ID);
