@@ -84,6 +84,10 @@ public final class Conduit implements AutoCloseable
     }
 
     /**
+     * Subscribe, to poll. A TCP subscription with {@code ?delivery=poller} has its polling thread read its
+     * connections' sockets itself, with no I/O thread to wake in between: the lowest latency for a thread that polls
+     * in a loop (plaintext, a listening subscription alone on its stream and port).
+     *
      * @param uri      endpoint to receive from, such as {@code tcp://127.0.0.1:9000}.
      * @param streamId stream within the endpoint.
      * @return a new subscription to poll; close it when done.
