@@ -14,7 +14,7 @@ final class Mechanisms
     static final MessagingMechanism SHM = MessagingMechanism.betweenProcesses(
         "shm", "shm:conduit-demo-" + ProcessHandle.current().pid() + "?idle=yield", false);
     /** TCP on loopback between two processes. */
-    static final MessagingMechanism TCP = MessagingMechanism.betweenProcesses("tcp", "tcp://127.0.0.1:0", false);
+    static final MessagingMechanism TCP = MessagingMechanism.betweenProcesses("tcp", "tcp://127.0.0.1:0?delivery=poller", false);
     /** TCP with TLS 1.3 on loopback between two processes, with a throwaway self-signed certificate. */
     static final MessagingMechanism TCP_TLS =
         MessagingMechanism.betweenProcesses("tcp-tls", "tcp://127.0.0.1:0?tls=true", true);
