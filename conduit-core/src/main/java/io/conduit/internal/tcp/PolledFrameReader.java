@@ -101,6 +101,7 @@ final class PolledFrameReader
     private volatile boolean finished;
     private volatile SelectionKey key;
     private volatile long readAttempts;
+    private volatile boolean watched;
 
     /**
      * @param connection     the frames are for.
@@ -201,6 +202,23 @@ final class PolledFrameReader
     long readAttempts()
     {
         return readAttempts;
+    }
+
+    /**
+     * @param watching true while the polling thread sleeps on this socket, to be woken by its bytes: it is reading
+     *                 then, though it makes no read.
+     */
+    void watched(final boolean watching)
+    {
+        watched = watching && key != null;
+    }
+
+    /**
+     * @return true while the polling thread sleeps on this socket.
+     */
+    boolean isWatched()
+    {
+        return watched;
     }
 
     /**

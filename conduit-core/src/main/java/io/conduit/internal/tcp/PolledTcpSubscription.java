@@ -118,11 +118,23 @@ final class PolledTcpSubscription extends RingSubscription
         try
         {
             final Selector sleeping = selector();
-            for (final PolledFrameReader reader : readers)
+            final PolledFrameReader[] watched = readers;
+            for (final PolledFrameReader reader : watched)
             {
                 reader.registerWith(sleeping);
+                reader.watched(true);
             }
-            sleeping.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNs)));
+            try
+            {
+                sleeping.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remainingNs)));
+            }
+            finally
+            {
+                for (final PolledFrameReader reader : watched)
+                {
+                    reader.watched(false);
+                }
+            }
             sleeping.selectedKeys().clear();
         }
         catch (final ClosedSelectorException ex)

@@ -299,7 +299,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter
 
     /**
      * Silence from the peer is this side's doing while the decoder waits for room, and, once a poller reads the
-     * socket, while the poller has not read since the last check or waits for room itself.
+     * socket, while the poller has neither read since the last check nor sleeps on the socket, or waits for room.
      */
     private boolean isReadingPaused()
     {
@@ -309,7 +309,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter
             return decoder.isPaused();
         }
         final long attempts = reader.readAttempts();
-        final boolean paused = attempts == readAttemptsAtLastCheck || reader.isBlocked();
+        final boolean paused = (attempts == readAttemptsAtLastCheck && !reader.isWatched()) || reader.isBlocked();
         readAttemptsAtLastCheck = attempts;
         return paused;
     }

@@ -145,6 +145,42 @@ class TcpPollerDeliveryTest
     }
 
     @Test
+    void shouldCloseASilentPeerWhileThePollerSleepsOnItsSocket() throws Exception
+    {
+        try (Conduit strict = Conduit.launch(new Conduit.Context().heartbeatIntervalMs(100).heartbeatTimeoutMs(500)))
+        {
+            final Subscription sub = strict.addSubscription("tcp://127.0.0.1:0?delivery=poller", STREAM_ID);
+            final Thread poller = new Thread(() ->
+            {
+                while (!sub.isClosed())
+                {
+                    sub.poll((buffer, offset, length, header) ->
+                    {
+                    }, 10, TimeUnit.SECONDS.toNanos(30));
+                }
+            });
+            poller.setDaemon(true);
+            try (Socket socket = new Socket("127.0.0.1", sub.endpoint().port()))
+            {
+                socket.getOutputStream().write(Frames.hello(STREAM_ID, 0x77));
+                socket.getOutputStream().flush();
+                awaitTrue(() -> readers(sub) == 1);
+                poller.start();
+                // Then silence: no heartbeat, no close. The poller sleeps in one long poll all along; the
+                // subscriber's own heartbeats keep arriving here until it gives up on this side.
+                awaitClosedByPeer(socket);
+            }
+            finally
+            {
+                sub.close();
+            }
+            assertThat(strict.counters().get(Counter.HEARTBEAT_TIMEOUTS)).isEqualTo(1);
+            poller.join(10_000);
+            assertThat(poller.isAlive()).isFalse();
+        }
+    }
+
+    @Test
     void shouldBackPressureThroughTcpWhileNobodyPollsAndLoseNothingAccepted()
     {
         final Subscription sub = conduit.addSubscription("tcp://127.0.0.1:0?delivery=poller", STREAM_ID);
@@ -247,13 +283,8 @@ class TcpPollerDeliveryTest
                 sub.poll(count, 10);
             }
             assertThat(conduit.counters().get(Counter.PROTOCOL_ERRORS)).isEqualTo(1);
-            // The hostile connection is closed by the subscriber: its reads end.
-            socket.setSoTimeout(5_000);
-            final java.io.InputStream in = socket.getInputStream();
-            while (in.read() >= 0)
-            {
-                // The ERROR frame sent before closing.
-            }
+            // The hostile connection is closed by the subscriber after its ERROR frame.
+            awaitClosedByPeer(socket);
         }
         awaitTrue(() -> readers(sub) == 1);
 
@@ -327,6 +358,33 @@ class TcpPollerDeliveryTest
             }
             assertThatThrownBy(() -> nativeConduit.addSubscription("tcp://127.0.0.1:0?delivery=poller", 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NIO transport only");
+        }
+    }
+
+    /**
+     * Read what the subscriber sends (its HELLO, heartbeats, an ERROR frame) until it closes the connection, within
+     * 5 s (a 500 ms heartbeat timeout, or a protocol error, with slack for a loaded machine).
+     */
+    private static void awaitClosedByPeer(final Socket socket) throws java.io.IOException
+    {
+        socket.setSoTimeout(1_000);
+        final java.io.InputStream in = socket.getInputStream();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        final byte[] bytes = new byte[256];
+        while (true)
+        {
+            assertThat(System.nanoTime()).as("closed by the subscriber in time").isLessThan(deadline);
+            try
+            {
+                if (in.read(bytes) < 0)
+                {
+                    return;
+                }
+            }
+            catch (final java.net.SocketTimeoutException ex)
+            {
+                // Nothing for a second: look at the deadline again.
+            }
         }
     }
 
