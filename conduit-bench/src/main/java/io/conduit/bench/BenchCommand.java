@@ -130,10 +130,11 @@ public final class BenchCommand implements Callable<Integer>
             "(default: split for shared memory and throughput, same for TCP latency).")
     private String pinName;
 
-    @Option(names = "--idle", paramLabel = "block|inline|poller|busy-spin|yield|backoff",
+    @Option(names = "--idle", paramLabel = "block|inline|poller|poller-block|busy-spin|yield|backoff",
         description = "How Conduit's poll loops wait: block (sleep until woken by the transport), inline (TCP " +
             "latency only: no poll loop, handlers run on the I/O thread, ?delivery=inline), poller (TCP only: " +
-            "poll loops read the sockets themselves, ?delivery=poller, and yield) or an idle " +
+            "poll loops read the sockets themselves, ?delivery=poller, and yield), poller-block (the same, " +
+            "sleeping on the sockets in a blocking poll) or an idle " +
             "strategy; the pacer yields (default: busy-spin for shared memory, poller for tcp-pingpong, yield " +
             "for RPC latency, block for TCP throughput).")
     private String idle;
@@ -273,8 +274,8 @@ public final class BenchCommand implements Callable<Integer>
         }
         if (Waiting.isPoller(idle) && (scenario.transport() != Scenario.Transport.TCP || scenario.isRpc()))
         {
-            throw usage("--idle poller has Conduit's TCP subscriptions read their own sockets, for tcp-pingpong " +
-                "and tcp-throughput only: scenario=" + scenario.cliName());
+            throw usage("--idle " + idle + " has Conduit's TCP subscriptions read their own sockets, for " +
+                "tcp-pingpong and tcp-throughput only: scenario=" + scenario.cliName());
         }
         if (SideLauncher.splitFlags(jvmFlags).stream().anyMatch(flag -> !flag.startsWith("-")))
         {

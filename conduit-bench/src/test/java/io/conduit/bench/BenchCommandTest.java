@@ -97,6 +97,8 @@ class BenchCommandTest
         assertThat(err.toString()).contains("--idle poller").contains("scenario=shm-pingpong");
         assertThat(execute("rpc-latency", "--idle", "poller")).isEqualTo(2);
         assertThat(err.toString()).contains("scenario=rpc-latency");
+        assertThat(execute("shm-throughput", "--idle", "poller-block")).isEqualTo(2);
+        assertThat(err.toString()).contains("--idle poller-block").contains("scenario=shm-throughput");
         assertThat(execute("tcp-throughput", "--idle", "inline")).isEqualTo(2);
         assertThat(err.toString()).contains("--idle inline").contains("scenario=tcp-throughput");
     }

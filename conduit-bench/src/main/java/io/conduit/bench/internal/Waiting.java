@@ -7,8 +7,9 @@ import io.conduit.IdleStrategy;
  * {@code Subscription.poll(handler, limit, timeoutNs)} until the transport wakes them; {@code inline}, where
  * Conduit's TCP subscriptions have no poller at all ({@code ?delivery=inline}: handlers run on the I/O thread); or
  * {@code poller}, where Conduit's TCP subscriptions read their sockets on the polling thread
- * ({@code ?delivery=poller}) and poll loops yield. With {@code block}, {@code inline} and {@code poller} every
- * other wait (the pacer, retries) yields.
+ * ({@code ?delivery=poller}) and poll loops yield; or {@code poller-block}, where they read their sockets and sleep
+ * on them in {@code Subscription.poll(handler, limit, timeoutNs)}. With these choices every other wait (the pacer,
+ * retries) yields.
  */
 public final class Waiting
 {
@@ -18,6 +19,8 @@ public final class Waiting
     public static final String INLINE = "inline";
     /** The name of the choice where TCP subscriptions read their own sockets. */
     public static final String POLLER = "poller";
+    /** The name of the choice where TCP subscriptions read their own sockets and block on them in {@code poll}. */
+    public static final String POLLER_BLOCK = "poller-block";
     /** Longest single blocking poll, so loops get to check their stop conditions. */
     static final long BLOCK_SLICE_NS = 10_000_000L;
 
@@ -41,7 +44,7 @@ public final class Waiting
      */
     public static boolean isBlocking(final String name)
     {
-        return BLOCK.equals(name);
+        return BLOCK.equals(name) || POLLER_BLOCK.equals(name);
     }
 
     /**
@@ -59,6 +62,6 @@ public final class Waiting
      */
     public static boolean isPoller(final String name)
     {
-        return POLLER.equals(name);
+        return POLLER.equals(name) || POLLER_BLOCK.equals(name);
     }
 }

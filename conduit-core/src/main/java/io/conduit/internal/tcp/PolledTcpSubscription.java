@@ -29,7 +29,11 @@ import io.conduit.internal.RingSubscription;
 final class PolledTcpSubscription extends RingSubscription
 {
     private static final Logger LOG = LoggerFactory.getLogger(PolledTcpSubscription.class);
-    private static final int SPINS = 100;
+    /**
+     * Reads of the sockets (a system call each) before a blocking poll sleeps, for a reply just about to arrive; none
+     * on one CPU, where spinning would only keep the sender off it.
+     */
+    private static final int SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 20 : 0;
     private static final PolledFrameReader[] NONE = new PolledFrameReader[0];
 
     private volatile PolledFrameReader[] readers = NONE;
