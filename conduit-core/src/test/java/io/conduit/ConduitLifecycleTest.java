@@ -170,10 +170,13 @@ class ConduitLifecycleTest
             {
                 try
                 {
-                    while (pub.counters().get(Counter.NOT_CONNECTED) == 0)
+                    // Until the send has tried once (bounded: the send gives up after 10 s anyway).
+                    final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (pub.counters().get(Counter.NOT_CONNECTED) == 0 && System.nanoTime() < deadlineNs)
                     {
                         Thread.sleep(1);
                     }
+                    // The wait the send must then record.
                     Thread.sleep(200);
                 }
                 catch (final InterruptedException ex)

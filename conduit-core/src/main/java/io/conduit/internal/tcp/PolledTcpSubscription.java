@@ -77,6 +77,21 @@ final class PolledTcpSubscription extends RingSubscription
         return readers.length;
     }
 
+    /**
+     * @return true while a blocking poll sleeps on the sockets.
+     */
+    boolean isAsleepOnSockets()
+    {
+        for (final PolledFrameReader reader : readers)
+        {
+            if (reader.isWatched())
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Override
     protected int doPoll(final MessageHandler handler, final int messageLimit)
     {

@@ -92,7 +92,7 @@ class TcpPollerDeliveryTest
         awaitTrue(() -> readers(sub) == 1);
         final Thread sender = new Thread(() ->
         {
-            sleep(100);
+            awaitTrue(() -> asleep(sub));
             final ByteBuffer message = ByteBuffer.allocate(8).putLong(0, 42);
             while (pub.offer(message, 0, 8) < 0)
             {
@@ -102,12 +102,16 @@ class TcpPollerDeliveryTest
         sender.start();
 
         final long[] received = new long[1];
+        final long startNs = System.nanoTime();
         final int delivered = sub.poll((buffer, offset, length, header) -> received[0] = buffer.getLong(offset), 10,
-            TimeUnit.SECONDS.toNanos(10));
+            TimeUnit.SECONDS.toNanos(30));
+        final long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs);
         sender.join();
 
         assertThat(delivered).isEqualTo(1);
         assertThat(received[0]).isEqualTo(42);
+        // Not a speed check: a poll nothing woke would sleep its whole 30 s before reading.
+        assertThat(elapsedMs).as("woken by the bytes, not by its timeout").isLessThan(20_000);
     }
 
     @Test
@@ -128,7 +132,7 @@ class TcpPollerDeliveryTest
             interruptedAfter[0] = Thread.currentThread().isInterrupted();
         });
         interrupted.start();
-        sleep(200);
+        awaitTrue(() -> asleep(sub));
         interrupted.interrupt();
         interrupted.join(10_000);
         assertThat(interrupted.isAlive()).as("the interrupted poll returned").isFalse();
@@ -137,7 +141,7 @@ class TcpPollerDeliveryTest
 
         final Thread closed = new Thread(() -> delivered[1] = sub.poll(ignore, 10, TimeUnit.SECONDS.toNanos(30)));
         closed.start();
-        sleep(200);
+        awaitTrue(() -> asleep(sub));
         sub.close();
         closed.join(10_000);
         assertThat(closed.isAlive()).as("the poll returned once the subscription closed").isFalse();
@@ -245,7 +249,6 @@ class TcpPollerDeliveryTest
                 java.util.Arrays.copyOf(second, second.length / 2)));
             out.flush();
             awaitTrue(() -> readers(sub) == 1);
-            sleep(50);
             out.write(second, second.length / 2, second.length - second.length / 2);
             out.write(third);
             out.flush();
@@ -386,6 +389,11 @@ class TcpPollerDeliveryTest
                 // Nothing for a second: look at the deadline again.
             }
         }
+    }
+
+    private static boolean asleep(final Subscription subscription)
+    {
+        return ((PolledTcpSubscription)subscription).isAsleepOnSockets();
     }
 
     private static int readers(final Subscription subscription)
