@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.util.Timeout;
 
 import io.conduit.Conduit;
 import io.conduit.Endpoint;
@@ -44,7 +43,7 @@ public final class ClientRuntime implements FrameListener
     private final ClientInterceptor[] interceptors;
     private final BuiltInCodecs codecs;
     private final Map<Class<?>, Map<Method, RpcMethod>> services = new ConcurrentHashMap<>();
-    private final WheelTimer timer;
+    private final DeadlineTimer timer;
     private final EventLoopGroup group;
     private final AtomicLong callIds = new AtomicLong();
     private final AtomicInteger turn = new AtomicInteger();
@@ -82,7 +81,7 @@ public final class ClientRuntime implements FrameListener
                 conduit.context().reconnectBackoffMinMs(), conduit.context().reconnectBackoffMaxMs()));
         }
         this.group = anyTcp ? new NioEventLoopGroup(1, DaemonThreads.factory("conduit-rpc-client-io")) : null;
-        this.timer = new WheelTimer("conduit-rpc-client-timer");
+        this.timer = new DeadlineTimer("conduit-rpc-client-timer");
         try
         {
             for (final EndpointChannel channel : channels)
@@ -355,7 +354,7 @@ public final class ClientRuntime implements FrameListener
         return closed;
     }
 
-    Timeout schedule(final Runnable task, final long delayNs)
+    DeadlineTimer.Timer schedule(final Runnable task, final long delayNs)
     {
         return timer.schedule(task, delayNs);
     }

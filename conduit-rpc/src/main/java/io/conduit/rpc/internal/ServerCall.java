@@ -10,7 +10,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.netty.util.Timeout;
 
 import io.conduit.rpc.CallContext;
 import io.conduit.rpc.RpcException;
@@ -37,7 +36,7 @@ public final class ServerCall implements CallContext, Runnable
     private final AtomicBoolean completed = new AtomicBoolean();
     private final List<Runnable> cancelListeners = new ArrayList<>();
     private volatile boolean cancelled;
-    private volatile Timeout deadlineTimer;
+    private volatile DeadlineTimer.Timer deadlineTimer;
     private volatile CompletableFuture<?> asyncResult;
     private final ServerStream stream;
 
@@ -75,7 +74,7 @@ public final class ServerCall implements CallContext, Runnable
         return callId;
     }
 
-    void deadlineTimer(final Timeout timer)
+    void deadlineTimer(final DeadlineTimer.Timer timer)
     {
         deadlineTimer = timer;
     }
@@ -263,7 +262,7 @@ public final class ServerCall implements CallContext, Runnable
 
     private void ended(final Status status, final byte[] payload, final boolean reply)
     {
-        final Timeout timer = deadlineTimer;
+        final DeadlineTimer.Timer timer = deadlineTimer;
         if (timer != null)
         {
             timer.cancel();

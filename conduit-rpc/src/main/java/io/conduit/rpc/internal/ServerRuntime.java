@@ -44,7 +44,7 @@ public final class ServerRuntime implements FrameListener
     private final ServerInterceptor[] interceptors;
     private final Executor executor;
     private final ExecutorService ownedExecutor;
-    private final WheelTimer timer;
+    private final DeadlineTimer timer;
     private final HealthServiceImpl health = new HealthServiceImpl();
     private final Set<RpcConnection> connections = ConcurrentHashMap.newKeySet();
     private final String boundEndpoint;
@@ -95,7 +95,7 @@ public final class ServerRuntime implements FrameListener
             this.executor = pool;
             this.ownedExecutor = pool;
         }
-        this.timer = new WheelTimer("conduit-rpc-server-timer");
+        this.timer = new DeadlineTimer("conduit-rpc-server-timer");
         group = parsed.scheme() == Endpoint.Scheme.TCP ?
             new NioEventLoopGroup(1, DaemonThreads.factory("conduit-rpc-server-io")) : null;
         try

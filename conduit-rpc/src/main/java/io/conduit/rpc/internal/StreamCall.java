@@ -5,7 +5,6 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.netty.util.Timeout;
 
 import io.conduit.rpc.RpcException;
 import io.conduit.rpc.Status;
@@ -30,7 +29,7 @@ final class StreamCall implements Flow.Subscription, ClientPending
     private long callId;
     private long pendingCredit;
     private boolean sent;
-    private volatile Timeout deadlineTimer;
+    private volatile DeadlineTimer.Timer deadlineTimer;
 
     StreamCall(
         final ClientRuntime runtime,
@@ -246,7 +245,7 @@ final class StreamCall implements Flow.Subscription, ClientPending
         {
             return false;
         }
-        final Timeout timer = deadlineTimer;
+        final DeadlineTimer.Timer timer = deadlineTimer;
         if (timer != null)
         {
             timer.cancel();

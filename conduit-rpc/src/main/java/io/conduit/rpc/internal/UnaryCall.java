@@ -7,7 +7,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.netty.util.Timeout;
 
 import io.conduit.Endpoint;
 import io.conduit.rpc.RpcException;
@@ -35,7 +34,7 @@ final class UnaryCall extends CompletableFuture<Object> implements ClientPending
     private volatile EndpointChannel channel;
     private volatile RpcConnection connection;
     private volatile long callId;
-    private volatile Timeout deadlineTimer;
+    private volatile DeadlineTimer.Timer deadlineTimer;
 
     UnaryCall(final ClientRuntime runtime, final ClientCallInfo info, final byte[] argument)
     {
@@ -209,7 +208,7 @@ final class UnaryCall extends CompletableFuture<Object> implements ClientPending
         {
             return false;
         }
-        final Timeout timer = deadlineTimer;
+        final DeadlineTimer.Timer timer = deadlineTimer;
         if (timer != null)
         {
             timer.cancel();
