@@ -66,8 +66,23 @@ public final class BenchReport
      */
     public Double medianRoundRatio()
     {
-        final double mine = medianRound(conduit);
-        final double theirs = medianRound(peerResult);
+        return medianRoundRatio("roundHeadlines");
+    }
+
+    /**
+     * @return for latency, Conduit's median round p99 over the peer's, to 3 significant digits, or null unless both
+     * ran at least three rounds. The combined p99 is that of every round trip of every round, which one round of a
+     * noisy host can decide alone; the median round's is not.
+     */
+    public Double medianRoundP99Ratio()
+    {
+        return medianRoundRatio("roundP99s");
+    }
+
+    private Double medianRoundRatio(final String roundsKey)
+    {
+        final double mine = medianRound(conduit, roundsKey);
+        final double theirs = medianRound(peerResult, roundsKey);
         if (Double.isNaN(mine) || Double.isNaN(theirs) || theirs == 0)
         {
             return null;
@@ -75,9 +90,9 @@ public final class BenchReport
         return ContenderResult.threeSignificantDigits(mine / theirs);
     }
 
-    private static double medianRound(final ContenderResult result)
+    private static double medianRound(final ContenderResult result, final String roundsKey)
     {
-        final Object rounds = result == null ? null : result.figures().get("roundHeadlines");
+        final Object rounds = result == null ? null : result.figures().get(roundsKey);
         if (!(rounds instanceof List) || ((List<?>)rounds).size() < 3)
         {
             return Double.NaN;
@@ -130,6 +145,11 @@ public final class BenchReport
         if (medianRoundRatio != null)
         {
             json.put("medianRoundRatio", medianRoundRatio);
+        }
+        final Double medianRoundP99Ratio = medianRoundP99Ratio();
+        if (medianRoundP99Ratio != null)
+        {
+            json.put("medianRoundP99Ratio", medianRoundP99Ratio);
         }
         json.put("settings", settings);
         return Json.write(json);
@@ -193,6 +213,11 @@ public final class BenchReport
         {
             out.append(String.format(Locale.ROOT, "  ratio of the median rounds: %.3g%n", medianRoundRatio));
         }
+        final Double medianRoundP99Ratio = medianRoundP99Ratio();
+        if (medianRoundP99Ratio != null)
+        {
+            out.append(String.format(Locale.ROOT, "  ratio of the median rounds' p99: %.3g%n", medianRoundP99Ratio));
+        }
         return out.toString();
     }
 
@@ -221,6 +246,11 @@ public final class BenchReport
         {
             out.append(String.format(Locale.ROOT, "  %s %s by round: %s%n", contender.cliName(),
                 scenario.isLatency() ? "p50 us" : "msgs/s", result.figures().get("roundHeadlines")));
+        }
+        if (result != null && result.figures().get("roundP99s") != null)
+        {
+            out.append(String.format(Locale.ROOT, "  %s p99 us by round: %s%n", contender.cliName(),
+                result.figures().get("roundP99s")));
         }
     }
 

@@ -107,7 +107,8 @@ public final class ContenderResult
     /**
      * Combine the rounds of one contender, run alternately with another's so that both meet the same noise:
      * latency histograms are added (the percentiles are of every round trip of every round), throughput is all
-     * messages (or calls) over all measured time. {@code roundHeadlines} lists each round's headline figure.
+     * messages (or calls) over all measured time. {@code roundHeadlines} lists each round's headline figure, and for
+     * latency {@code roundP99s} each round's p99.
      *
      * @param rounds    of one scenario and contender, at least one.
      * @param sizeBytes of each message.
@@ -121,11 +122,13 @@ public final class ContenderResult
             return first;
         }
         final List<Double> headlines = new ArrayList<>();
+        final List<Object> p99s = new ArrayList<>();
         long messages = 0;
         long elapsedNs = 0;
         for (final ContenderResult round : rounds)
         {
             headlines.add(round.headline());
+            p99s.add(round.figures.get("p99Us"));
             messages += ((Number)round.figures.get("messages")).longValue();
             elapsedNs += ((Number)round.figures.get("elapsedNs")).longValue();
         }
@@ -179,6 +182,10 @@ public final class ContenderResult
         }
         figures.put("rounds", rounds.size());
         figures.put("roundHeadlines", headlines);
+        if (first.scenario.isLatency())
+        {
+            figures.put("roundP99s", p99s);
+        }
         return new ContenderResult(first.scenario, first.contender, histogram, figures);
     }
 

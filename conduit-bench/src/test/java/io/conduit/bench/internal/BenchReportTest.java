@@ -214,6 +214,35 @@ class BenchReportTest
             rounds(Contender.AERON_IPC, 5, 20)).medianRoundRatio()).isNull();
     }
 
+    @Test
+    void shouldCompareTheMedianRoundsP99SoThatOneNoisyRoundDoesNotDecide()
+    {
+        // Conduit's rounds: p99 99, 990 (a noisy round) and 198 us; the peer's: 396 us each time.
+        final ContenderResult conduit = latencyRounds(Contender.CONDUIT, 100, 1000, 200);
+        final ContenderResult peer = latencyRounds(Contender.GRPC, 400, 400, 400);
+
+        final BenchReport report = new BenchReport(Scenario.RPC_LATENCY, Map.of(), Contender.GRPC, conduit, peer);
+
+        assertThat((List<?>)conduit.figures().get("roundP99s")).hasSize(3);
+        assertThat(report.medianRoundP99Ratio()).isCloseTo(0.5, within(0.01));
+        assertThat(report.ratios().get("p99Us")).isGreaterThan(1.0);
+        assertThat(report.toText()).contains("conduit p99 us by round: [99.")
+            .contains("ratio of the median rounds' p99: 0.5");
+        assertThat(report.toJson()).contains("\"medianRoundP99Ratio\":0.5");
+        assertThat(new BenchReport(Scenario.RPC_LATENCY, Map.of(), Contender.GRPC, conduit,
+            latencyRounds(Contender.GRPC, 400)).medianRoundP99Ratio()).isNull();
+    }
+
+    private static ContenderResult latencyRounds(final Contender contender, final long... maxUs)
+    {
+        final List<ContenderResult> rounds = new ArrayList<>();
+        for (final long us : maxUs)
+        {
+            rounds.add(ContenderResult.of(Scenario.RPC_LATENCY, contender, 64, pingerResult(1, us), Map.of()));
+        }
+        return ContenderResult.combine(rounds, 64);
+    }
+
     private static ContenderResult rounds(final Contender contender, final long... msgsPerSec)
     {
         final List<ContenderResult> rounds = new ArrayList<>();
