@@ -53,7 +53,8 @@ import picocli.CommandLine.Spec;
         "a fixed rate; headline p50), rpc-throughput and rpc-shm-throughput (64 asynchronous echo calls in",
         "flight; headline calls/s).",
         "Peers over TCP: raw-socket (blocking java.net.Socket, the floor), jeromq (REQ/REP, PUSH/PULL);",
-        "for the rpc scenarios grpc (grpc-java over Netty, plaintext, a byte-array marshaller).",
+        "for the rpc scenarios grpc (grpc-java over Netty, plaintext, a byte-array marshaller), and for",
+        "rpc-latency raw-socket too (the same echo with no RPC layer: the floor).",
         "Peers over shared memory: aeron-ipc (Aeron's aeron:ipc, media driver in a third process),",
         "raw-shm (a mapped file and plain VarHandles, the floor).",
         "",
@@ -98,7 +99,7 @@ public final class BenchCommand implements Callable<Integer>
 
     @Option(names = "--vs", paramLabel = "PEER",
         description = "Also run this peer: raw-socket or jeromq over TCP, aeron-ipc or raw-shm over shared memory, " +
-            "grpc for rpc-latency and rpc-throughput.")
+            "grpc for rpc-latency and rpc-throughput, raw-socket for rpc-latency too.")
     private String peerName;
 
     @Option(names = "--size", paramLabel = "BYTES", defaultValue = "64",

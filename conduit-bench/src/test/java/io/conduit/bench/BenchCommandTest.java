@@ -58,7 +58,9 @@ class BenchCommandTest
         assertThat(err.toString())
             .contains("peer does not run this scenario: scenario=tcp-pingpong, peer=grpc (expected raw-socket, jeromq)");
         assertThat(execute("rpc-latency", "--vs", "jeromq")).isEqualTo(2);
-        assertThat(err.toString()).contains("scenario=rpc-latency, peer=jeromq (expected grpc)");
+        assertThat(err.toString()).contains("scenario=rpc-latency, peer=jeromq (expected raw-socket, grpc)");
+        assertThat(execute("rpc-throughput", "--vs", "raw-socket")).isEqualTo(2);
+        assertThat(err.toString()).contains("scenario=rpc-throughput, peer=raw-socket (expected grpc)");
         assertThat(execute("rpc-shm-throughput", "--vs", "grpc")).isEqualTo(2);
         assertThat(err.toString()).contains("scenario=rpc-shm-throughput, peer=grpc (expected no peer)");
     }

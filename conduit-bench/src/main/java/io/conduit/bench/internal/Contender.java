@@ -20,8 +20,13 @@ public enum Contender
     CONDUIT("conduit", 10, ConduitSide::new, ConduitRpcSide::new, EnumSet.allOf(Scenario.Transport.class),
         List.of()),
 
-    /** Plain blocking {@link java.net.Socket} with TCP_NODELAY: the floor. */
-    RAW_SOCKET("raw-socket", 5, RawSocketSide::new, null, EnumSet.of(Scenario.Transport.TCP), List.of()),
+    /**
+     * Plain blocking {@link java.net.Socket} with TCP_NODELAY: the floor. For {@code rpc-latency} it is the same
+     * echo, one message in flight: what a call costs with no RPC layer at all, and how much of an RPC's tail the
+     * machine itself makes.
+     */
+    RAW_SOCKET("raw-socket", 5, RawSocketSide::new, RawSocketSide::new, EnumSet.of(Scenario.Transport.TCP),
+        List.of()),
 
     /** JeroMQ (pure-Java ZeroMQ): REQ/REP for ping-pong, PUSH/PULL for streaming. Its JIT warm-up is long. */
     JEROMQ("jeromq", 20, JeromqSide::new, null, EnumSet.of(Scenario.Transport.TCP), List.of()),
@@ -77,6 +82,11 @@ public enum Contender
      */
     public boolean supports(final Scenario scenario)
     {
+        if (this == RAW_SOCKET && scenario.isRpc())
+        {
+            // An echo over a socket has one message in flight: it is no peer for 64 calls in flight.
+            return scenario == Scenario.RPC_LATENCY;
+        }
         return transports.contains(scenario.transport()) && (scenario.isRpc() ? rpcSide : messagingSide) != null;
     }
 

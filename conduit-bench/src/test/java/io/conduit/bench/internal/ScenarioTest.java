@@ -36,6 +36,11 @@ class ScenarioTest
         assertThat(Contender.CONDUIT.supports(Scenario.TCP_PINGPONG)).isTrue();
         assertThat(Contender.AERON_IPC.supports(Scenario.TCP_PINGPONG)).isFalse();
         assertThat(Contender.RAW_SOCKET.supports(Scenario.SHM_PINGPONG)).isFalse();
+        assertThat(Contender.RAW_SOCKET.supports(Scenario.RPC_LATENCY)).isTrue();
+        assertThat(Contender.RAW_SOCKET.supports(Scenario.RPC_THROUGHPUT)).isFalse();
+        assertThat(Contender.RAW_SOCKET.supports(Scenario.RPC_SHM_LATENCY)).isFalse();
+        assertThat(Contender.peerNames(Scenario.RPC_LATENCY)).isEqualTo("raw-socket, grpc");
+        assertThat(Contender.peerNames(Scenario.RPC_THROUGHPUT)).isEqualTo("grpc");
         assertThat(Contender.peerNames(Scenario.SHM_PINGPONG)).isEqualTo("aeron-ipc, raw-shm");
         assertThat(Contender.AERON_IPC.jvmFlags())
             .containsSubsequence("--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED")
