@@ -202,20 +202,26 @@ final class DeadlineTimer implements AutoCloseable
                     }
                     finally
                     {
+                        // A task that leaves this thread interrupted must not stop the timer for everyone.
+                        Thread.interrupted();
                         lock.lock();
                     }
                     continue;
                 }
                 wakeAtNs = size > 0 ? heap[0].deadlineNs : nowNs + IDLE_SLEEP_NS;
                 sleeping = true;
-                earlierTimer.awaitNanos(wakeAtNs - nowNs);
+                try
+                {
+                    earlierTimer.awaitNanos(wakeAtNs - nowNs);
+                }
+                catch (final InterruptedException ex)
+                {
+                    // Only close() ends the timer: an interrupt just wakes it to look again.
+                    LOG.debug("timer thread interrupted: {}", Thread.currentThread().getName());
+                }
                 sleeping = false;
                 wakeUps++;
             }
-        }
-        catch (final InterruptedException ex)
-        {
-            LOG.debug("timer thread interrupted: {}", Thread.currentThread().getName());
         }
         finally
         {

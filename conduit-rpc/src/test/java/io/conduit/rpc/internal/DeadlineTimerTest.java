@@ -154,6 +154,16 @@ class DeadlineTimerTest
     }
 
     @Test
+    void aTaskThatInterruptsItsThreadDoesNotStopTheTimer() throws Exception
+    {
+        final CountDownLatch fired = new CountDownLatch(1);
+        timer.schedule(() -> Thread.currentThread().interrupt(), 0);
+        timer.schedule(fired::countDown, TimeUnit.MILLISECONDS.toNanos(50));
+
+        assertThat(fired.await(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
     void afterCloseTasksRunAtOnceAndPendingOnesNever() throws Exception
     {
         final AtomicInteger pendingRan = new AtomicInteger();
