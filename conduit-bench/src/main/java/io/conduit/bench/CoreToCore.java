@@ -29,7 +29,7 @@ public final class CoreToCore
     public static void main(final String[] args) throws InterruptedException
     {
         final long runNs = TimeUnit.SECONDS.toNanos(args.length > 0 ? Long.parseLong(args[0]) : 10);
-        // Odd values are pings, even ones pongs; the line is padded from its neighbours by the object itself.
+        // Odd values are pings, even ones their echoes; a negative one stops the echo.
         final AtomicLong line = new AtomicLong();
         final Thread echo = new Thread(() ->
         {

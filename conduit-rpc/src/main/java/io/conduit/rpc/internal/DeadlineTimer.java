@@ -30,6 +30,8 @@ final class DeadlineTimer implements AutoCloseable
      * per this long, however often it calls, where sleeping until signalled would wake it for every call.
      */
     private static final long IDLE_SLEEP_NS = TimeUnit.SECONDS.toNanos(1);
+    /** Longest delay, about 146 years: deadlines are compared by their difference, which must not overflow. */
+    private static final long MAX_DELAY_NS = 1L << 62;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition earlierTimer = lock.newCondition();
@@ -92,12 +94,12 @@ final class DeadlineTimer implements AutoCloseable
 
     /**
      * @param task    to run on the timer's thread.
-     * @param delayNs from now; 0 or less for as soon as possible.
+     * @param delayNs from now; 0 or less for as soon as possible, and at most about 146 years.
      * @return the timer, to cancel; null when this timer is closed, in which case the task ran at once.
      */
     Timer schedule(final Runnable task, final long delayNs)
     {
-        final long deadlineNs = System.nanoTime() + Math.max(0, delayNs);
+        final long deadlineNs = System.nanoTime() + Math.min(Math.max(0, delayNs), MAX_DELAY_NS);
         lock.lock();
         try
         {

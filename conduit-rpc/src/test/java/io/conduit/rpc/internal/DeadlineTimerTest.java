@@ -141,6 +141,44 @@ class DeadlineTimerTest
     }
 
     @Test
+    void theLongestDelayStillSortsAfterATimerAlreadyDue() throws Exception
+    {
+        // Hold the timer's thread in a task, so that the next timer falls due and waits its turn.
+        final CountDownLatch holding = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        timer.schedule(() ->
+        {
+            holding.countDown();
+            awaitQuietly(release);
+        }, 0);
+        assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+        final CountDownLatch due = new CountDownLatch(1);
+        timer.schedule(due::countDown, 0);
+        Thread.sleep(5);
+        // Added to the clock unclamped, this deadline's difference from the one due overflows, and it would sort
+        // first: the thread would sleep until it, and the due timer would never fire.
+        final AtomicInteger ran = new AtomicInteger();
+        final DeadlineTimer.Timer never = timer.schedule(ran::incrementAndGet, Long.MAX_VALUE);
+        release.countDown();
+
+        assertThat(due.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(ran).hasValue(0);
+        assertThat(never.cancel()).isTrue();
+    }
+
+    private static void awaitQuietly(final CountDownLatch latch)
+    {
+        try
+        {
+            latch.await(10, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void aFailingTaskDoesNotStopTheTimer() throws Exception
     {
         final CountDownLatch fired = new CountDownLatch(1);
