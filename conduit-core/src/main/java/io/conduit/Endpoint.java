@@ -28,7 +28,7 @@ public final class Endpoint
         /** Shared memory between processes on one host. */
         SHM("shm", false, Set.of("idle", "capacity", "mtu")),
         /** TCP, with optional TLS. */
-        TCP("tcp", true, Set.of("idle", "tls", "listen", "mtu", "delivery")),
+        TCP("tcp", true, Set.of("idle", "tls", "listen", "mtu", "delivery", "io")),
         /** UDP unicast and multicast. */
         UDP("udp", true, Set.of("idle", "reliable", "interface", "mtu", "ttl")),
         /** Within one JVM. */

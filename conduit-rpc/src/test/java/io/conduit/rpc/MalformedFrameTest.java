@@ -8,8 +8,9 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.conduit.Conduit;
 import io.conduit.Counter;
@@ -23,11 +24,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(30)
 class MalformedFrameTest
 {
-    @Test
-    void shouldCloseOnlyTheOffendingConnection() throws Exception
+    @ParameterizedTest
+    @ValueSource(strings = {"tcp://127.0.0.1:0", "tcp://127.0.0.1:0?io=thread"})
+    void shouldCloseOnlyTheOffendingConnection(final String uri) throws Exception
     {
         try (Conduit conduit = Conduit.launch();
-            RpcServer server = RpcServer.builder(conduit).endpoint("tcp://127.0.0.1:0")
+            RpcServer server = RpcServer.builder(conduit).endpoint(uri)
                 .service(TestService.class, new TestServiceImpl("s")).build();
             RpcClient client = RpcClient.builder(conduit).endpoint(server.endpoint())
                 .defaultDeadline(Duration.ofSeconds(10)).build())

@@ -39,7 +39,7 @@ class RpcCallTest
     /** Each transport: the shm name is per process, so that concurrent builds do not share a log. */
     static List<String> endpoints()
     {
-        return List.of("tcp://127.0.0.1:0", "inproc:rpc-call-test",
+        return List.of("tcp://127.0.0.1:0", "tcp://127.0.0.1:0?io=thread", "inproc:rpc-call-test",
             "shm:rpc-call-test-" + ProcessHandle.current().pid());
     }
 

@@ -13,7 +13,8 @@ import io.conduit.rpc.RpcServer;
  * Conduit RPC through its public API: an {@link RpcServer} serving the built-in {@link EchoService} with its
  * implementation run on the receiving thread (the counterpart of gRPC's direct executor: the echo never blocks),
  * and an {@link RpcClient}'s typed proxy, blocking {@code echo} for latency and {@code echoAsync} for throughput.
- * Over TCP the server listens on an ephemeral port of {@code 127.0.0.1}; over shared memory both sides open the
+ * Over TCP the server listens on an ephemeral port of {@code 127.0.0.1} and reads each connection on a thread of
+ * its own ({@code ?io=thread}); over shared memory both sides open the
  * endpoint named after the run. Conduit's threads (the RPC pollers among them) use the workload's idle strategy.
  */
 final class ConduitRpcSide implements Side
@@ -62,7 +63,7 @@ final class ConduitRpcSide implements Side
 
     /**
      * @param workload of the run.
-     * @param port     to connect to, or 0 to listen; unused over shared memory.
+     * @param port     to connect to, or 0 to listen (with a thread per connection); unused over shared memory.
      * @return the endpoint URI.
      */
     private static String endpoint(final Workload workload, final int port)
@@ -71,7 +72,8 @@ final class ConduitRpcSide implements Side
         {
             return "shm:" + workload.runName();
         }
-        return "tcp://127.0.0.1:" + port;
+        // The server reads each connection on a thread of its own (io=thread): Conduit's low-latency setting.
+        return port == 0 ? "tcp://127.0.0.1:0?io=thread" : "tcp://127.0.0.1:" + port;
     }
 
     /**

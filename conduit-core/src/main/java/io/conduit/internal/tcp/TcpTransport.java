@@ -92,6 +92,7 @@ public final class TcpTransport implements Transport
     @Override
     public Publication addPublication(final Endpoint endpoint, final int streamId)
     {
+        refuseRpcServerOptions(endpoint);
         tlsFor(endpoint, false);
         if (listenMode(endpoint) == TcpListener.Mode.PUBLISHERS)
         {
@@ -104,6 +105,7 @@ public final class TcpTransport implements Transport
     @Override
     public Subscription addSubscription(final Endpoint endpoint, final int streamId)
     {
+        refuseRpcServerOptions(endpoint);
         tlsFor(endpoint, false);
         final boolean pollerReads = "poller".equals(endpoint.option("delivery", null));
         if (pollerReads)
@@ -135,6 +137,15 @@ public final class TcpTransport implements Transport
      * {@code ?delivery=poller} reads plaintext sockets the subscription accepted, through the NIO channels that
      * allow a read off the event loop.
      */
+    private static void refuseRpcServerOptions(final Endpoint endpoint)
+    {
+        if (endpoint.option("io", null) != null)
+        {
+            throw new IllegalArgumentException("io is an option of RPC servers, not of publications and " +
+                "subscriptions (for a subscription that reads its own sockets, see delivery=poller): uri=" + endpoint);
+        }
+    }
+
     private void checkPollerDelivery(final Endpoint endpoint)
     {
         final String reason;

@@ -50,6 +50,7 @@ public final class ServerRuntime implements FrameListener
     private final String boundEndpoint;
     private final EventLoopGroup group;
     private final Channel serverChannel;
+    private final ThreadedTcpServer threaded;
     private final StreamPairServer streamServer;
     private volatile boolean closed;
 
@@ -96,12 +97,21 @@ public final class ServerRuntime implements FrameListener
             this.ownedExecutor = pool;
         }
         this.timer = new DeadlineTimer("conduit-rpc-server-timer");
-        group = parsed.scheme() == Endpoint.Scheme.TCP ?
+        final boolean threadPerConnection = threadPerConnection(parsed);
+        group = parsed.scheme() == Endpoint.Scheme.TCP && !threadPerConnection ?
             new NioEventLoopGroup(1, DaemonThreads.factory("conduit-rpc-server-io")) : null;
         try
         {
-            if (group != null)
+            if (threadPerConnection)
             {
+                threaded = new ThreadedTcpServer(conduit, parsed, this);
+                serverChannel = null;
+                streamServer = null;
+                boundEndpoint = parsed.withPort(threaded.port()).toString();
+            }
+            else if (group != null)
+            {
+                threaded = null;
                 serverChannel = new TcpRpcTransport(conduit, parsed, true).bind(group, this);
                 streamServer = null;
                 final int port = ((InetSocketAddress)serverChannel.localAddress()).getPort();
@@ -109,6 +119,7 @@ public final class ServerRuntime implements FrameListener
             }
             else
             {
+                threaded = null;
                 serverChannel = null;
                 streamServer = new StreamPairServer(conduit, parsed, this);
                 boundEndpoint = parsed.toString();
@@ -119,6 +130,29 @@ public final class ServerRuntime implements FrameListener
             shutdownThreads();
             throw ex;
         }
+    }
+
+    /**
+     * @param endpoint to listen on.
+     * @return true for {@code tcp://...?io=thread}: a thread per connection instead of an event loop.
+     * @throws IllegalArgumentException for another {@code io} or a thread per connection with TLS.
+     */
+    private static boolean threadPerConnection(final Endpoint endpoint)
+    {
+        final String io = endpoint.option("io", "event-loop");
+        if (!"event-loop".equals(io) && !"thread".equals(io))
+        {
+            throw new IllegalArgumentException("invalid option: io=" + io + " (event-loop or thread), uri=" + endpoint);
+        }
+        if ("thread".equals(io) && endpoint.scheme() != Endpoint.Scheme.TCP)
+        {
+            throw new IllegalArgumentException("io=thread is for tcp:// endpoints only: uri=" + endpoint);
+        }
+        if ("thread".equals(io) && endpoint.booleanOption("tls", false))
+        {
+            throw new IllegalArgumentException("io=thread serves plaintext only, not tls=true: uri=" + endpoint);
+        }
+        return "thread".equals(io);
     }
 
     private void register(final Class<?> type, final Object implementation, final BuiltInCodecs codecs)
@@ -305,6 +339,10 @@ public final class ServerRuntime implements FrameListener
         if (serverChannel != null)
         {
             serverChannel.close().awaitUninterruptibly();
+        }
+        if (threaded != null)
+        {
+            threaded.close();
         }
         if (streamServer != null)
         {

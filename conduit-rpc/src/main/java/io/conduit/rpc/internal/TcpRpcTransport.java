@@ -163,6 +163,18 @@ final class TcpRpcTransport
     }
 
     /**
+     * Accepting a connection failed while listening (out of file descriptors, say): log it once per endpoint.
+     */
+    void acceptFailed(final Exception cause)
+    {
+        if (errorLogged.compareAndSet(false, true))
+        {
+            LOG.warn("rpc server failed to accept a connection, retrying (logged once per endpoint): endpoint={}, " +
+                "reason={}", endpoint, String.valueOf(cause));
+        }
+    }
+
+    /**
      * The peer has sent nothing, not even a heartbeat, for the heartbeat timeout: close the connection.
      */
     void heartbeatTimeout(final RpcConnection connection)

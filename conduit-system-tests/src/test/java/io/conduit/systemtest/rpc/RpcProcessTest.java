@@ -65,10 +65,11 @@ class RpcProcessTest
         return processes.start(name, List.of(), WorkServerMain.class, endpoint, name);
     }
 
-    /** TCP, and shared memory under a name unique to this run. */
+    /** TCP served by an event loop and by a thread per connection, and shared memory under a name unique to this run. */
     static List<String> endpoints()
     {
-        return List.of("tcp://127.0.0.1:0", "shm:rpc-process-test-" + ProcessHandle.current().pid());
+        return List.of("tcp://127.0.0.1:0", "tcp://127.0.0.1:0?io=thread",
+            "shm:rpc-process-test-" + ProcessHandle.current().pid());
     }
 
     private RpcClient client(final RpcClient.Builder builder)
