@@ -50,6 +50,8 @@ final class SocketRpcConnection extends RpcConnection
     private static final int RETAINED_READ_BYTES = 1024 * 1024;
     /** How long a liveness probe waits for bytes when the server has sent nothing for a heartbeat interval. */
     private static final int PROBE_TIMEOUT_MS = 1;
+    /** The shortest park of this connection's thread between liveness checks. */
+    private static final long MIN_PARK_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final TcpRpcTransport transport;
     private final FrameListener listener;
@@ -59,6 +61,7 @@ final class SocketRpcConnection extends RpcConnection
     private final int maxFrameLength;
     private final long intervalNs;
     private final long timeoutNs;
+    /** The longest a reading thread waits in one read before it looks at its call and the connection again. */
     private final int tickMs;
     private final CompletableFuture<RpcConnection> ready = new CompletableFuture<>();
     private final Socket socket = new Socket();
@@ -75,7 +78,8 @@ final class SocketRpcConnection extends RpcConnection
     private volatile long lastReadNs;
     private volatile long lastWriteNs;
     private volatile ScheduledFuture<?> silenceCheck;
-    private long nextCheckNs;
+    /** When this connection's thread last probed a server silent for an interval; touched by that thread only. */
+    private long lastProbeNs;
 
     // Read state: touched only by the thread holding the reading role.
     private byte[] readBytes = new byte[INITIAL_READ_BYTES];
@@ -314,10 +318,10 @@ final class SocketRpcConnection extends RpcConnection
         final long now = System.nanoTime();
         lastReadNs = now;
         lastWriteNs = now;
-        nextCheckNs = now;
+        lastProbeNs = now;
         try
         {
-            silenceCheck = watchdog.scheduleAtFixedRate(this::checkSilence, tickMs, tickMs, TimeUnit.MILLISECONDS);
+            silenceCheck = watchdog.schedule(this::checkSilence, timeoutNs, TimeUnit.NANOSECONDS);
         }
         catch (final RejectedExecutionException ex)
         {
@@ -350,40 +354,49 @@ final class SocketRpcConnection extends RpcConnection
             parked = true;
             if (!closed.get() && (calls().isEmpty() || reader.get() != null))
             {
-                LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(tickMs));
+                LockSupport.parkNanos(this, untilLivenessDueNs());
             }
             parked = false;
         }
     }
 
     /**
-     * At most once a tick: send a heartbeat when nothing was written for an interval, and read what the server
-     * sent while nobody was reading (the watchdog judges the silence).
+     * Send a heartbeat when nothing was written for an interval, and, when nobody is reading, read what the
+     * server sent and probe a server silent for an interval (the watchdog judges the silence). Each falls due an
+     * interval after the write, read or probe it follows, so calls flowing both ways leave nothing to do: this
+     * thread wakes for it once an interval, not on a faster tick (code run that rarely is compiled late, and on
+     * a busy CPU a compilation delays the calls).
      *
      * @param holdingRead true when this thread holds the reading role.
      */
     private void checkLiveness(final boolean holdingRead)
     {
         final long now = System.nanoTime();
-        if (now - nextCheckNs < 0 || closed.get())
+        if (closed.get())
         {
             return;
         }
-        nextCheckNs = now + TimeUnit.MILLISECONDS.toNanos(tickMs);
         if (now - lastWriteNs >= intervalNs)
         {
             final RpcFrameDescriptor.FrameBuffer heartbeat = RpcFrameDescriptor.FrameBuffer.current();
             send(heartbeat.buffer(), 0, RpcFrameDescriptor.encodeHeartbeat(heartbeat));
         }
-        if (!holdingRead && reader.compareAndSet(null, thread))
+        if (holdingRead)
+        {
+            return;
+        }
+        final boolean probe = probeDue(now);
+        if (probe)
+        {
+            // Probed now, or read by the thread holding the role, which finds a close as well.
+            lastProbeNs = now;
+        }
+        if ((probe || available() > 0) && reader.compareAndSet(null, thread))
         {
             try
             {
                 // Bytes waiting are read at once; a server silent for an interval is probed, which finds a close.
-                if (available() > 0 || now - lastReadNs >= intervalNs)
-                {
-                    readOnce(PROBE_TIMEOUT_MS);
-                }
+                readOnce(PROBE_TIMEOUT_MS);
             }
             finally
             {
@@ -392,16 +405,53 @@ final class SocketRpcConnection extends RpcConnection
         }
     }
 
+    private boolean probeDue(final long now)
+    {
+        return now - lastReadNs >= intervalNs && now - lastProbeNs >= intervalNs;
+    }
+
     /**
-     * On the watchdog: close the connection when the server has sent nothing, not even a heartbeat, for the
-     * heartbeat timeout. Never blocks, so a thread of this connection stuck writing to a server that stopped
-     * reading is freed too.
+     * @return how long this connection's thread may park before a heartbeat or a probe falls due: at least a
+     * millisecond, at most an interval.
+     */
+    private long untilLivenessDueNs()
+    {
+        final long now = System.nanoTime();
+        final long sinceWriteNs = now - lastWriteNs;
+        final long sinceReadOrProbeNs = Math.min(now - lastReadNs, now - lastProbeNs);
+        final long untilNs = intervalNs - Math.max(sinceWriteNs, sinceReadOrProbeNs);
+        return Math.max(MIN_PARK_NS, Math.min(intervalNs, untilNs));
+    }
+
+    /**
+     * On the watchdog, a heartbeat timeout after the last read: close the connection when the server has sent
+     * nothing since, not even a heartbeat; else look again a timeout after the last read. Never blocks, so a
+     * thread of this connection stuck writing to a server that stopped reading is freed too.
      */
     private void checkSilence()
     {
-        if (!closed.get() && System.nanoTime() - lastReadNs > timeoutNs)
+        if (closed.get())
+        {
+            return;
+        }
+        final long silentNs = System.nanoTime() - lastReadNs;
+        if (silentNs >= timeoutNs)
         {
             transport.heartbeatTimeout(this);
+            return;
+        }
+        try
+        {
+            silenceCheck = watchdog.schedule(this::checkSilence, timeoutNs - silentNs, TimeUnit.NANOSECONDS);
+        }
+        catch (final RejectedExecutionException ex)
+        {
+            // The client is closing, and closes this connection.
+        }
+        if (closed.get())
+        {
+            // Closed while rescheduling: close() may have cancelled the previous check, not this one.
+            silenceCheck.cancel(false);
         }
     }
 

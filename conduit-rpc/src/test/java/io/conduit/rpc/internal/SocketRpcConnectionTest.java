@@ -4,6 +4,7 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -13,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
@@ -25,6 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import io.conduit.Conduit;
 import io.conduit.Counter;
+import io.conduit.Endpoint;
 import io.conduit.rpc.EchoService;
 import io.conduit.rpc.RpcClient;
 import io.conduit.rpc.RpcException;
@@ -167,6 +171,66 @@ class SocketRpcConnectionTest
         assertThat(conduit.counters().get(Counter.CONNECTIONS)).isEqualTo(1);
         assertThat(conduit.counters().get(Counter.HEARTBEAT_TIMEOUTS)).isZero();
         assertThat(serverConduit.counters().get(Counter.HEARTBEAT_TIMEOUTS)).isZero();
+    }
+
+    @Test
+    void shouldWatchAnIdleConnectionOnceATimeoutNotOnATick() throws Exception
+    {
+        final Conduit serverConduit = conduit();
+        final RpcServer server = start(RpcServer.builder(serverConduit).endpoint("tcp://127.0.0.1:0?io=thread")
+            .service(EchoService.class, new EchoService.Impl()).build());
+        final Conduit conduit = conduit();
+        final AtomicInteger checks = new AtomicInteger();
+        final ScheduledThreadPoolExecutor watchdog = new ScheduledThreadPoolExecutor(1)
+        {
+            @Override
+            public ScheduledFuture<?> schedule(final Runnable command, final long delay, final TimeUnit unit)
+            {
+                return super.schedule(() ->
+                {
+                    checks.incrementAndGet();
+                    command.run();
+                }, delay, unit);
+            }
+
+            @Override
+            public ScheduledFuture<?> scheduleAtFixedRate(
+                final Runnable command, final long initialDelay, final long period, final TimeUnit unit)
+            {
+                return super.scheduleAtFixedRate(() ->
+                {
+                    checks.incrementAndGet();
+                    command.run();
+                }, initialDelay, period, unit);
+            }
+        };
+        start(watchdog::shutdownNow);
+        final TcpRpcTransport transport =
+            new TcpRpcTransport(conduit, Endpoint.parse(server.endpoint()), false);
+        final RpcConnection connection = SocketRpcConnection.connect(transport, new FrameListener()
+        {
+            @Override
+            public void onFrame(final RpcConnection connection, final RpcFrame frame)
+            {
+            }
+
+            @Override
+            public void onClosed(final RpcConnection connection)
+            {
+            }
+        }, watchdog, new InetSocketAddress(InetAddress.getLoopbackAddress(), Endpoint.parse(server.endpoint()).port()),
+            5_000, 1 << 20, HEARTBEAT_INTERVAL_MS, HEARTBEAT_TIMEOUT_MS).get(10, TimeUnit.SECONDS);
+        start(connection::close);
+
+        // Two and a half timeouts idle: the server's heartbeats keep it open, and each silence check, due a
+        // timeout after the last read, finds the server heard from and looks again a timeout later. A check on
+        // a tick of a quarter interval would have run a hundred times.
+        Thread.sleep(HEARTBEAT_TIMEOUT_MS * 5 / 2);
+
+        assertThat(connection.isOpen()).isTrue();
+        assertThat(checks.get()).as("silence checks").isBetween(1, 5);
+        assertThat(conduit.counters().get(Counter.HEARTBEAT_TIMEOUTS)).isZero();
+        assertThat(serverConduit.counters().get(Counter.HEARTBEAT_TIMEOUTS)).as("the client heartbeats").isZero();
     }
 
     /**
