@@ -104,7 +104,7 @@ public final class ServerRuntime implements FrameListener
         {
             if (threadPerConnection)
             {
-                threaded = new ThreadedTcpServer(conduit, parsed, this);
+                threaded = new ThreadedTcpServer(conduit, parsed, this, timer);
                 serverChannel = null;
                 streamServer = null;
                 boundEndpoint = parsed.withPort(threaded.port()).toString();

@@ -2,13 +2,11 @@ package io.conduit.rpc.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -33,10 +31,9 @@ import java.util.concurrent.locks.LockSupport;
  *     server's heartbeats while nobody reads. A watchdog that never blocks closes the connection when the
  *     server has been silent past the heartbeat timeout (a frozen server fails its calls with
  *     {@code UNAVAILABLE}, as a dead one does), which also frees any thread stuck writing to it.</li>
- *     <li><b>Writes</b> combine: the thread that finds no write in progress writes its frame and then whatever
- *     other threads appended while it wrote, so under load many frames share one system call; at most
- *     {@link #MAX_PENDING_BYTES} wait. Frames sent from callbacks while received frames are dispatched (the next
- *     asynchronous call, typically) are written together once the dispatching ends.</li>
+ *     <li><b>Writes</b> combine through a {@link CoalescingWriter}: under load many frames share one system call,
+ *     at most {@link #MAX_PENDING_BYTES} wait, and frames sent from callbacks while received frames are
+ *     dispatched (the next asynchronous call, typically) are written together once the dispatching ends.</li>
  * </ul>
  * A frame shorter than a header or longer than the Conduit's maximum message length, or one the RPC layer finds
  * malformed, is a protocol error that closes this connection only.
@@ -70,13 +67,11 @@ final class SocketRpcConnection extends RpcConnection
     private final AtomicReference<Thread> reader = new AtomicReference<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final RpcFrame frame = new RpcFrame();
-    private final Object sendLock = new Object();
     private InputStream in;
-    private OutputStream out;
+    private volatile CoalescingWriter writer;
     private volatile boolean connected;
     private volatile boolean parked;
     private volatile long lastReadNs;
-    private volatile long lastWriteNs;
     private volatile ScheduledFuture<?> silenceCheck;
     /** When this connection's thread last probed a server silent for an interval; touched by that thread only. */
     private long lastProbeNs;
@@ -88,12 +83,6 @@ final class SocketRpcConnection extends RpcConnection
     private int readEnd;
     private int soTimeoutMs = -1;
     private boolean dispatching;
-
-    // Write state: guarded by sendLock, except the batch being written, which only the writer touches.
-    private boolean writing;
-    private byte[] pending = new byte[0];
-    private int pendingLength;
-    private byte[] batch = new byte[0];
 
     private SocketRpcConnection(
         final TcpRpcTransport transport,
@@ -151,110 +140,8 @@ final class SocketRpcConnection extends RpcConnection
     {
         // Frames sent by callbacks of the frames being dispatched wait until all are, and leave together.
         final boolean deferred = reader.get() == Thread.currentThread() && dispatching;
-        synchronized (sendLock)
-        {
-            if (closed.get())
-            {
-                return false;
-            }
-            if (writing || deferred)
-            {
-                if (pendingLength + length > MAX_PENDING_BYTES)
-                {
-                    return false;
-                }
-                if (pending.length < pendingLength + length)
-                {
-                    pending = Arrays.copyOf(pending, Math.max(pendingLength + length, 2 * pending.length));
-                }
-                buffer.get(offset, pending, pendingLength, length);
-                pendingLength += length;
-                return true;
-            }
-            writing = true;
-        }
-        try
-        {
-            if (buffer.hasArray())
-            {
-                out.write(buffer.array(), buffer.arrayOffset() + offset, length);
-            }
-            else
-            {
-                final byte[] copy = new byte[length];
-                buffer.get(offset, copy, 0, length);
-                out.write(copy, 0, length);
-            }
-        }
-        catch (final IOException ex)
-        {
-            writeFailed();
-            return false;
-        }
-        return writePending();
-    }
-
-    /**
-     * Write the frames deferred while dispatching, unless another thread is writing: it writes them.
-     */
-    private void writeDeferred()
-    {
-        synchronized (sendLock)
-        {
-            if (writing || pendingLength == 0)
-            {
-                return;
-            }
-            writing = true;
-        }
-        writePending();
-    }
-
-    /**
-     * Write what other threads appended during this thread's write, until nothing is left, and stop writing.
-     *
-     * @return false when the connection broke.
-     */
-    private boolean writePending()
-    {
-        try
-        {
-            while (true)
-            {
-                final byte[] toWrite;
-                final int toWriteLength;
-                synchronized (sendLock)
-                {
-                    if (pendingLength == 0)
-                    {
-                        writing = false;
-                        lastWriteNs = System.nanoTime();
-                        return true;
-                    }
-                    toWrite = pending;
-                    toWriteLength = pendingLength;
-                    pending = batch;
-                    pendingLength = 0;
-                    batch = toWrite;
-                }
-                out.write(toWrite, 0, toWriteLength);
-            }
-        }
-        catch (final IOException ex)
-        {
-            writeFailed();
-            return false;
-        }
-    }
-
-    private void writeFailed()
-    {
-        synchronized (sendLock)
-        {
-            writing = false;
-            pendingLength = 0;
-        }
-        close();
+        final CoalescingWriter current = writer;
+        return current != null && !closed.get() && current.write(buffer, offset, length, deferred);
     }
 
     @Override
@@ -307,7 +194,7 @@ final class SocketRpcConnection extends RpcConnection
             socket.setTcpNoDelay(true);
             socket.connect(address, connectTimeoutMs);
             in = socket.getInputStream();
-            out = socket.getOutputStream();
+            writer = new CoalescingWriter(socket.getOutputStream(), MAX_PENDING_BYTES, this::close);
         }
         catch (final IOException ex)
         {
@@ -317,7 +204,6 @@ final class SocketRpcConnection extends RpcConnection
         }
         final long now = System.nanoTime();
         lastReadNs = now;
-        lastWriteNs = now;
         lastProbeNs = now;
         try
         {
@@ -376,7 +262,7 @@ final class SocketRpcConnection extends RpcConnection
         {
             return;
         }
-        if (now - lastWriteNs >= intervalNs)
+        if (now - writer.lastWriteNs() >= intervalNs)
         {
             final RpcFrameDescriptor.FrameBuffer heartbeat = RpcFrameDescriptor.FrameBuffer.current();
             send(heartbeat.buffer(), 0, RpcFrameDescriptor.encodeHeartbeat(heartbeat));
@@ -417,7 +303,7 @@ final class SocketRpcConnection extends RpcConnection
     private long untilLivenessDueNs()
     {
         final long now = System.nanoTime();
-        final long sinceWriteNs = now - lastWriteNs;
+        final long sinceWriteNs = now - writer.lastWriteNs();
         final long sinceReadOrProbeNs = Math.min(now - lastReadNs, now - lastProbeNs);
         final long untilNs = intervalNs - Math.max(sinceWriteNs, sinceReadOrProbeNs);
         return Math.max(MIN_PARK_NS, Math.min(intervalNs, untilNs));
@@ -496,7 +382,7 @@ final class SocketRpcConnection extends RpcConnection
             finally
             {
                 dispatching = false;
-                writeDeferred();
+                writer.flush();
             }
         }
         catch (final SocketTimeoutException ex)

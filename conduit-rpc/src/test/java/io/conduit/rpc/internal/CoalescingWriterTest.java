@@ -1,0 +1,150 @@
+package io.conduit.rpc.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@Timeout(10)
+class CoalescingWriterTest
+{
+    private final Recording out = new Recording();
+    private final AtomicInteger failures = new AtomicInteger();
+
+    @Test
+    void deferredFramesLeaveTogetherInOneWriteOnFlush()
+    {
+        final CoalescingWriter writer = new CoalescingWriter(out, 1024, failures::incrementAndGet);
+
+        assertThat(writer.write(bytes(1, 2), 0, 2, true)).isTrue();
+        assertThat(writer.write(bytes(3), 0, 1, true)).isTrue();
+        assertThat(out.writes).isEmpty();
+
+        assertThat(writer.flush()).isTrue();
+        assertThat(out.writes).containsExactly(List.of(1, 2, 3));
+        assertThat(writer.flush()).as("nothing left").isTrue();
+        assertThat(out.writes).hasSize(1);
+    }
+
+    @Test
+    void framesSentDuringAWriteAreWrittenByTheWriterNextAndNobodyWaits() throws Exception
+    {
+        final CountDownLatch writing = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        out.blockFirstWrite(writing, release);
+        final CoalescingWriter writer = new CoalescingWriter(out, 1024, failures::incrementAndGet);
+        final Thread first = new Thread(() -> writer.write(bytes(1), 0, 1, false));
+        first.start();
+        assertThat(writing.await(5, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(writer.isStuck(System.nanoTime(), 0)).as("a write in progress").isTrue();
+        assertThat(writer.write(bytes(2), 0, 1, false)).isTrue();
+        assertThat(writer.write(bytes(3), 0, 1, false)).isTrue();
+        release.countDown();
+        first.join(5_000);
+
+        assertThat(out.writes).containsExactly(List.of(1), List.of(2, 3));
+        assertThat(writer.writingSinceNs()).isZero();
+    }
+
+    @Test
+    void refusesFramesBeyondThePendingLimit()
+    {
+        final CoalescingWriter writer = new CoalescingWriter(out, 4, failures::incrementAndGet);
+
+        assertThat(writer.write(bytes(1, 2, 3), 0, 3, true)).isTrue();
+        assertThat(writer.write(bytes(4, 5), 0, 2, true)).isFalse();
+        writer.flush();
+
+        assertThat(out.writes).containsExactly(List.of(1, 2, 3));
+    }
+
+    @Test
+    void aFailedWriteReportsOnceAndDropsWhatWaited()
+    {
+        out.failWrites = true;
+        final CoalescingWriter writer = new CoalescingWriter(out, 1024, failures::incrementAndGet);
+        writer.write(bytes(1), 0, 1, true);
+
+        assertThat(writer.flush()).isFalse();
+        assertThat(failures.get()).isEqualTo(1);
+
+        out.failWrites = false;
+        assertThat(writer.flush()).as("nothing left to write").isTrue();
+        assertThat(out.writes).isEmpty();
+    }
+
+    private static ByteBuffer bytes(final int... values)
+    {
+        final ByteBuffer buffer = ByteBuffer.allocate(values.length);
+        for (final int value : values)
+        {
+            buffer.put((byte)value);
+        }
+        return buffer;
+    }
+
+    /**
+     * Records each write call's bytes.
+     */
+    private static final class Recording extends OutputStream
+    {
+        private final List<List<Integer>> writes = new ArrayList<>();
+        private volatile boolean failWrites;
+        private CountDownLatch writing;
+        private CountDownLatch release;
+
+        void blockFirstWrite(final CountDownLatch writing, final CountDownLatch release)
+        {
+            this.writing = writing;
+            this.release = release;
+        }
+
+        @Override
+        public void write(final int b)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public synchronized void write(final byte[] b, final int off, final int len) throws IOException
+        {
+            if (failWrites)
+            {
+                throw new IOException("broken pipe");
+            }
+            final ByteArrayOutputStream copy = new ByteArrayOutputStream();
+            copy.write(b, off, len);
+            final List<Integer> values = new ArrayList<>();
+            for (final byte value : copy.toByteArray())
+            {
+                values.add((int)value);
+            }
+            writes.add(values);
+            if (writing != null)
+            {
+                final CountDownLatch blocked = release;
+                writing.countDown();
+                writing = null;
+                try
+                {
+                    blocked.await();
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+}
