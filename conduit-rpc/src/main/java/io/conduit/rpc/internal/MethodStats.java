@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
-import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 
 import io.conduit.rpc.MethodMetrics;
@@ -22,7 +21,7 @@ final class MethodStats
     private final String methodName;
     private final LongAdder calls = new LongAdder();
     private final AtomicLongArray errors = new AtomicLongArray(STATUS_SLOTS);
-    private final ConcurrentHistogram latencyNs = new ConcurrentHistogram(3);
+    private final LatencyBuckets latencyNs = new LatencyBuckets();
 
     MethodStats(final String serviceName, final String methodName)
     {
@@ -37,7 +36,7 @@ final class MethodStats
         {
             errors.incrementAndGet(status.code());
         }
-        latencyNs.recordValue(Math.max(0, durationNs));
+        latencyNs.record(durationNs);
     }
 
     MethodMetrics snapshot()
@@ -51,7 +50,7 @@ final class MethodStats
                 errorsByStatus.put(status, count);
             }
         }
-        return new Snapshot(serviceName, methodName, calls.sum(), Map.copyOf(errorsByStatus), latencyNs.copy());
+        return new Snapshot(serviceName, methodName, calls.sum(), Map.copyOf(errorsByStatus), latencyNs.snapshot());
     }
 
     private static final class Snapshot implements MethodMetrics

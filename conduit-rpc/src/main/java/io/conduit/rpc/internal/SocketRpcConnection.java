@@ -71,6 +71,13 @@ final class SocketRpcConnection extends RpcConnection
     private volatile CoalescingWriter writer;
     private volatile boolean connected;
     private volatile boolean parked;
+    /**
+     * Set when a call's reply has no caller to read it (an asynchronous call, or one left over when a reader left):
+     * this connection's thread then reads. It never takes the reading role from blocking callers, who read their
+     * own replies: a caller that found the role taken would wait to be woken, a path so rare that the JIT
+     * compiles the call path without it, and recompiles it, slowly, the first time it is taken.
+     */
+    private volatile boolean readWanted;
     private volatile long lastReadNs;
     private volatile ScheduledFuture<?> silenceCheck;
     /** When this connection's thread last probed a server silent for an interval; touched by that thread only. */
@@ -181,6 +188,7 @@ final class SocketRpcConnection extends RpcConnection
     @Override
     void replyExpected()
     {
+        readWanted = true;
         if (parked)
         {
             LockSupport.unpark(thread);
@@ -221,10 +229,12 @@ final class SocketRpcConnection extends RpcConnection
         ready.complete(this);
         while (!closed.get())
         {
-            if (!calls().isEmpty() && reader.compareAndSet(null, thread))
+            if (readWanted && reader.compareAndSet(null, thread))
             {
                 try
                 {
+                    // Claimed: a call that wants a reader from now on sets it again, after its call is in.
+                    readWanted = false;
                     while (!closed.get() && !calls().isEmpty())
                     {
                         readOnce(tickMs);
@@ -233,12 +243,12 @@ final class SocketRpcConnection extends RpcConnection
                 }
                 finally
                 {
-                    reader.set(null);
+                    releaseRead();
                 }
             }
             checkLiveness(false);
             parked = true;
-            if (!closed.get() && (calls().isEmpty() || reader.get() != null))
+            if (!closed.get() && (!readWanted || reader.get() != null))
             {
                 LockSupport.parkNanos(this, untilLivenessDueNs());
             }
@@ -277,7 +287,8 @@ final class SocketRpcConnection extends RpcConnection
             // Probed now, or read by the thread holding the role, which finds a close as well.
             lastProbeNs = now;
         }
-        if ((probe || available() > 0) && reader.compareAndSet(null, thread))
+        // With calls outstanding their callers read (or this thread, when one wants it), which finds a close too.
+        if (calls().isEmpty() && (probe || available() > 0) && reader.compareAndSet(null, thread))
         {
             try
             {
@@ -286,8 +297,21 @@ final class SocketRpcConnection extends RpcConnection
             }
             finally
             {
-                reader.set(null);
+                releaseRead();
             }
+        }
+    }
+
+    /**
+     * Give up the reading role this thread holds; a caller that found it taken meanwhile waits for its reply to be
+     * read, by this thread from now on.
+     */
+    private void releaseRead()
+    {
+        reader.set(null);
+        if (!calls().isEmpty())
+        {
+            readWanted = true;
         }
     }
 
