@@ -11,6 +11,7 @@ import org.HdrHistogram.Histogram;
 
 import io.conduit.BusySpinIdleStrategy;
 import io.conduit.IdleStrategy;
+import io.conduit.internal.LatencyBuckets;
 
 /**
  * Pings at a fixed rate with one message in flight and records each round trip from the message's
@@ -25,6 +26,8 @@ final class PingerLoop
 {
     /** Longest latency recorded; longer values are clamped. */
     static final long HIGHEST_TRACKABLE_NS = TimeUnit.SECONDS.toNanos(60);
+    /** 256 buckets per power of two: a latency within 0.2% of its bucket's middle. */
+    private static final int SUB_BUCKET_BITS = 8;
     private static final long PARK_THRESHOLD_NS = TimeUnit.MICROSECONDS.toNanos(200);
     private static final long PARK_MARGIN_NS = TimeUnit.MICROSECONDS.toNanos(100);
 
@@ -60,8 +63,11 @@ final class PingerLoop
         channel.phase("warmup");
         final long intervalNs = workload.intervalNs();
         final long warmupEndNs = System.nanoTime() + workload.warmupNs();
-        final Histogram histogram = new Histogram(HIGHEST_TRACKABLE_NS, 3);
-        Histogram recording = new Histogram(HIGHEST_TRACKABLE_NS, 3);
+        // Buckets, not an HdrHistogram: recording into one takes a branch for each new maximum, and the first one
+        // taken after this loop was compiled (with the system's send path inlined) throws that code away to be
+        // compiled again, in the middle of the measurement.
+        final LatencyBuckets histogram = new LatencyBuckets(SUB_BUCKET_BITS);
+        LatencyBuckets recording = new LatencyBuckets(SUB_BUCKET_BITS);
         long scheduledNs = System.nanoTime();
         long measureStartNs = 0;
         long measureEndNs = Long.MAX_VALUE;
@@ -94,7 +100,7 @@ final class PingerLoop
             {
                 throw new IllegalStateException("echo out of order: expected=" + expected + ", echoed=" + echoed);
             }
-            recording.recordValue(Math.min(latencyNs, HIGHEST_TRACKABLE_NS));
+            recording.record(Math.min(latencyNs, HIGHEST_TRACKABLE_NS));
             scheduledNs += intervalNs;
         }
         final long stopNs = System.nanoTime();
@@ -102,7 +108,7 @@ final class PingerLoop
         for (; scheduledNs < measureEndNs; scheduledNs += intervalNs)
         {
             // Sends the run had no time left for: late by the time it stopped (coordinated omission).
-            histogram.recordValue(Math.min(Math.max(stopNs - scheduledNs, 0), HIGHEST_TRACKABLE_NS));
+            histogram.record(Math.min(Math.max(stopNs - scheduledNs, 0), HIGHEST_TRACKABLE_NS));
             late++;
         }
         final long elapsedNs = stopNs - measureStartNs;
@@ -111,10 +117,11 @@ final class PingerLoop
         client.awaitPong();
 
         final Map<String, Object> result = new LinkedHashMap<>();
-        result.put("messages", histogram.getTotalCount() - late);
+        final Histogram measured = histogram.snapshot();
+        result.put("messages", measured.getTotalCount() - late);
         result.put("lateAtEnd", late);
         result.put("elapsedNs", elapsedNs);
-        result.put("histogram", encode(histogram));
+        result.put("histogram", encode(measured));
         final Map<String, Object> counters = client.counters();
         if (!counters.isEmpty())
         {

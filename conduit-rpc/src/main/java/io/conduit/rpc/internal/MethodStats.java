@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import org.HdrHistogram.Histogram;
 
+import io.conduit.internal.LatencyBuckets;
 import io.conduit.rpc.MethodMetrics;
 import io.conduit.rpc.Status;
 
@@ -21,7 +22,8 @@ final class MethodStats
     private final String methodName;
     private final LongAdder calls = new LongAdder();
     private final AtomicLongArray errors = new AtomicLongArray(STATUS_SLOTS);
-    private final LatencyBuckets latencyNs = new LatencyBuckets();
+    /** 64 buckets per power of two: within 1.6%, in 18 KiB per method. */
+    private final LatencyBuckets latencyNs = new LatencyBuckets(6);
 
     MethodStats(final String serviceName, final String methodName)
     {
