@@ -136,22 +136,17 @@ public final class ContenderResult
         Histogram histogram = null;
         if (first.scenario.isLatency())
         {
-            histogram = new Histogram(first.histogram.getHighestTrackableValue(), 3);
+            histogram = combined(rounds);
             long lateAtEnd = 0;
             for (final ContenderResult round : rounds)
             {
-                histogram.add(round.histogram);
                 lateAtEnd += ((Number)round.figures.get("lateAtEnd")).longValue();
             }
             figures = latencyFigures(histogram, messages, lateAtEnd, elapsedNs, sizeBytes);
         }
         else if (first.scenario.isRpc())
         {
-            histogram = new Histogram(first.histogram.getHighestTrackableValue(), 3);
-            for (final ContenderResult round : rounds)
-            {
-                histogram.add(round.histogram);
-            }
+            histogram = combined(rounds);
             figures = rpcThroughputFigures(histogram, messages, elapsedNs, sizeBytes);
         }
         else
@@ -359,4 +354,19 @@ public final class ContenderResult
         }
         return (String)value;
     }
+
+    /**
+     * @return every round's histogram added into one that grows to hold them all: rounds' histograms are sized by
+     * the values they hold, so a later round may hold larger values than the first could.
+     */
+    private static Histogram combined(final List<ContenderResult> rounds)
+    {
+        final Histogram histogram = new Histogram(3);
+        for (final ContenderResult round : rounds)
+        {
+            histogram.add(round.histogram);
+        }
+        return histogram;
+    }
+
 }

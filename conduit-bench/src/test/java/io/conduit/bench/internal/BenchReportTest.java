@@ -10,6 +10,8 @@ import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.conduit.internal.LatencyBuckets;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
@@ -20,11 +22,13 @@ class BenchReportTest
 {
     private static Map<String, Object> pingerResult(final long fromUs, final long toUs)
     {
-        final Histogram histogram = new Histogram(PingerLoop.HIGHEST_TRACKABLE_NS, 3);
+        // As the pinger sends it: a snapshot of its buckets, sized by the values it holds.
+        final LatencyBuckets buckets = new LatencyBuckets(8);
         for (long us = fromUs; us <= toUs; us++)
         {
-            histogram.recordValue(us * 1000);
+            buckets.record(us * 1000);
         }
+        final Histogram histogram = buckets.snapshot();
         final Map<String, Object> result = new LinkedHashMap<>();
         result.put("messages", histogram.getTotalCount());
         result.put("lateAtEnd", 0L);
