@@ -21,8 +21,8 @@ final class Mechanisms
     /** Two threads of one process, for reference. */
     static final MessagingMechanism INPROC = MessagingMechanism.withinProcess("inproc", "inproc:conduit-demo");
 
-    /** Remote procedure calls over TCP on loopback, the peer process serving. */
-    static final RpcMechanism RPC_TCP = new RpcMechanism("rpc-tcp", "tcp://127.0.0.1:0");
+    /** Remote procedure calls over TCP on loopback, the peer process serving each connection on a thread of its own. */
+    static final RpcMechanism RPC_TCP = new RpcMechanism("rpc-tcp", "tcp://127.0.0.1:0?io=thread");
     /** Remote procedure calls over shared memory, the peer process serving; named after this process. */
     static final RpcMechanism RPC_SHM =
         new RpcMechanism("rpc-shm", "shm:conduit-demo-rpc-" + ProcessHandle.current().pid());

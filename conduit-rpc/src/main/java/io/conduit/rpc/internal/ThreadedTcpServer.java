@@ -227,7 +227,8 @@ final class ThreadedTcpServer implements AutoCloseable
                         }
                         break;
                     }
-                    lastReadNs = System.nanoTime();
+                    final long nowNs = System.nanoTime();
+                    lastReadNs = nowNs;
                     end += read;
                     dispatching = true;
                     try
@@ -239,6 +240,8 @@ final class ThreadedTcpServer implements AutoCloseable
                         dispatching = false;
                         writer.flush();
                     }
+                    // A client heartbeating as often as the read times out never lets it: look here too.
+                    heartbeatIfDue(nowNs);
                 }
             }
             catch (final RuntimeException ex)
@@ -331,7 +334,15 @@ final class ThreadedTcpServer implements AutoCloseable
             {
                 transport.heartbeatTimeout(this);
             }
-            else if (nowNs - writer.lastWriteNs() >= intervalNs)
+            else
+            {
+                heartbeatIfDue(nowNs);
+            }
+        }
+
+        private void heartbeatIfDue(final long nowNs)
+        {
+            if (nowNs - writer.lastWriteNs() >= intervalNs)
             {
                 final RpcFrameDescriptor.FrameBuffer heartbeat = RpcFrameDescriptor.FrameBuffer.current();
                 send(heartbeat.buffer(), 0, RpcFrameDescriptor.encodeHeartbeat(heartbeat));

@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
@@ -83,6 +84,45 @@ class ThreadedTcpServerTest
             }
         }
         assertThat(conduit.counters().get(Counter.HEARTBEAT_TIMEOUTS)).isEqualTo(1);
+    }
+
+    @Test
+    void heartbeatsAClientThatHeartbeatsMoreOftenThanTheReadTimesOut() throws Exception
+    {
+        final Endpoint endpoint = start();
+        try (Socket socket = new Socket(endpoint.host(), endpoint.port()))
+        {
+            socket.setSoTimeout(20);
+            final OutputStream out = socket.getOutputStream();
+            final InputStream in = socket.getInputStream();
+            final RpcFrameDescriptor.FrameBuffer heartbeat = new RpcFrameDescriptor.FrameBuffer();
+            final int length = RpcFrameDescriptor.encodeHeartbeat(heartbeat);
+            final byte[] bytes = new byte[length];
+            heartbeat.buffer().get(0, bytes);
+            long bytesIn = 0;
+            // Twice the timeout, writing a heartbeat every 40 ms: the server's 100 ms read never times out.
+            final long endNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1_200);
+            while (System.nanoTime() < endNs)
+            {
+                out.write(bytes);
+                final long untilNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(40);
+                while (System.nanoTime() < untilNs)
+                {
+                    try
+                    {
+                        final int read = in.read(new byte[256]);
+                        assertThat(read).as("the server closed the connection").isPositive();
+                        bytesIn += read;
+                    }
+                    catch (final SocketTimeoutException ex)
+                    {
+                        // Nothing yet.
+                    }
+                }
+            }
+            assertThat(bytesIn / RpcFrameDescriptor.HEADER_LENGTH).as("server heartbeats").isGreaterThanOrEqualTo(4);
+        }
+        assertThat(conduit.counters().get(Counter.HEARTBEAT_TIMEOUTS)).isZero();
     }
 
     @Test
