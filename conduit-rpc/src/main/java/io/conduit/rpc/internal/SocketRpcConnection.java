@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -42,9 +41,6 @@ final class SocketRpcConnection extends RpcConnection
 {
     /** Beyond this many bytes waiting for a writer, sends fail: the server is not reading. */
     private static final int MAX_PENDING_BYTES = 64 * 1024 * 1024;
-    private static final int INITIAL_READ_BYTES = 64 * 1024;
-    /** A read buffer grown past this by a large frame is given back once it is empty. */
-    private static final int RETAINED_READ_BYTES = 1024 * 1024;
     /** How long a liveness probe waits for bytes when the server has sent nothing for a heartbeat interval. */
     private static final int PROBE_TIMEOUT_MS = 1;
     /** The shortest park of this connection's thread between liveness checks. */
@@ -55,7 +51,6 @@ final class SocketRpcConnection extends RpcConnection
     private final ScheduledExecutorService watchdog;
     private final InetSocketAddress address;
     private final int connectTimeoutMs;
-    private final int maxFrameLength;
     private final long intervalNs;
     private final long timeoutNs;
     /** The longest a reading thread waits in one read before it looks at its call and the connection again. */
@@ -66,7 +61,6 @@ final class SocketRpcConnection extends RpcConnection
     /** The thread holding the reading role, or null. */
     private final AtomicReference<Thread> reader = new AtomicReference<>();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final RpcFrame frame = new RpcFrame();
     private InputStream in;
     private volatile CoalescingWriter writer;
     private volatile boolean connected;
@@ -84,10 +78,7 @@ final class SocketRpcConnection extends RpcConnection
     private long lastProbeNs;
 
     // Read state: touched only by the thread holding the reading role.
-    private byte[] readBytes = new byte[INITIAL_READ_BYTES];
-    private ByteBuffer readBuffer = ByteBuffer.wrap(readBytes).order(ByteOrder.LITTLE_ENDIAN);
-    private int readStart;
-    private int readEnd;
+    private final FrameReader frames;
     private int soTimeoutMs = -1;
     private boolean dispatching;
 
@@ -106,7 +97,7 @@ final class SocketRpcConnection extends RpcConnection
         this.listener = listener;
         this.address = address;
         this.connectTimeoutMs = connectTimeoutMs;
-        this.maxFrameLength = maxFrameLength;
+        this.frames = new FrameReader(maxFrameLength);
         this.intervalNs = TimeUnit.MILLISECONDS.toNanos(heartbeatIntervalMs);
         this.timeoutNs = TimeUnit.MILLISECONDS.toNanos(heartbeatTimeoutMs);
         this.tickMs = (int)Math.max(1, Math.min(heartbeatIntervalMs, heartbeatTimeoutMs) / 4);
@@ -390,18 +381,16 @@ final class SocketRpcConnection extends RpcConnection
                 socket.setSoTimeout(timeoutMs);
                 soTimeoutMs = timeoutMs;
             }
-            final int read = in.read(readBytes, readEnd, readBytes.length - readEnd);
-            if (read < 0)
+            if (frames.read(in) < 0)
             {
                 close();
                 return;
             }
             lastReadNs = System.nanoTime();
-            readEnd += read;
             dispatching = true;
             try
             {
-                dispatchFrames();
+                frames.dispatch(this, listener);
             }
             finally
             {
@@ -420,71 +409,6 @@ final class SocketRpcConnection extends RpcConnection
         catch (final IOException ex)
         {
             close();
-        }
-    }
-
-    private void dispatchFrames()
-    {
-        while (readEnd - readStart >= Integer.BYTES)
-        {
-            final int length = readBuffer.getInt(readStart + RpcFrameDescriptor.LENGTH_OFFSET);
-            if (length < RpcFrameDescriptor.HEADER_LENGTH || length > maxFrameLength)
-            {
-                throw new MalformedFrameException("bad frame length: lengthBytes=" + length +
-                    ", maxFrameLength=" + maxFrameLength);
-            }
-            if (readEnd - readStart < length)
-            {
-                makeRoom(length);
-                return;
-            }
-            final int start = readStart;
-            readStart += length;
-            if (frame.wrap(readBuffer, start, length).type() != RpcFrameDescriptor.TYPE_HEARTBEAT)
-            {
-                listener.onFrame(this, frame);
-            }
-        }
-        makeRoom(Integer.BYTES);
-    }
-
-    /**
-     * Make room after the bytes not yet dispatched for a frame of {@code length}: start over when nothing is
-     * left (giving back a buffer a large frame grew), else move the bytes to the front, into a larger buffer when
-     * the frame would not fit.
-     */
-    private void makeRoom(final int length)
-    {
-        final int unread = readEnd - readStart;
-        if (unread == 0)
-        {
-            readStart = 0;
-            readEnd = 0;
-            if (readBytes.length > RETAINED_READ_BYTES)
-            {
-                setReadBytes(new byte[INITIAL_READ_BYTES]);
-            }
-            return;
-        }
-        if (readStart + length <= readBytes.length)
-        {
-            return;
-        }
-        final byte[] target = length > readBytes.length ?
-            new byte[(int)Math.min(Math.max(length, 2L * readBytes.length), Math.max(length, maxFrameLength))] :
-            readBytes;
-        System.arraycopy(readBytes, readStart, target, 0, unread);
-        setReadBytes(target);
-        readStart = 0;
-        readEnd = unread;
-    }
-
-    private void setReadBytes(final byte[] bytes)
-    {
-        if (bytes != readBytes)
-        {
-            readBytes = bytes;
-            readBuffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         }
     }
 

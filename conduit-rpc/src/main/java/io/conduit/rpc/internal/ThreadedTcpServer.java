@@ -8,7 +8,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +43,6 @@ import io.conduit.ErrorCode;
  */
 final class ThreadedTcpServer implements AutoCloseable
 {
-    private static final int INITIAL_READ_BYTES = 64 * 1024;
     /** Beyond this many bytes of replies waiting for a writer, sends fail: the client is not reading. */
     private static final int MAX_PENDING_BYTES = 64 * 1024 * 1024;
     private static final long ACCEPT_RETRY_NS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -181,16 +179,12 @@ final class ThreadedTcpServer implements AutoCloseable
         private final InputStream in;
         private final CoalescingWriter writer;
         private final AtomicBoolean open = new AtomicBoolean(true);
-        private final RpcFrame frame = new RpcFrame();
         private volatile Thread readingThread;
         private volatile DeadlineTimer.Timer writeWatch;
         private volatile long lastReadNs = System.nanoTime();
 
         // Read state: touched only by the reading thread.
-        private byte[] bytes = new byte[INITIAL_READ_BYTES];
-        private ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        private int start;
-        private int end;
+        private final FrameReader frames = new FrameReader(maxFrameLength);
         private boolean dispatching;
 
         Connection(final Socket socket) throws IOException
@@ -211,7 +205,7 @@ final class ThreadedTcpServer implements AutoCloseable
                     final int read;
                     try
                     {
-                        read = in.read(bytes, end, bytes.length - end);
+                        read = frames.read(in);
                     }
                     catch (final SocketTimeoutException ex)
                     {
@@ -220,20 +214,18 @@ final class ThreadedTcpServer implements AutoCloseable
                     }
                     if (read < 0)
                     {
-                        if (end > start)
+                        if (frames.holdsPartialFrame())
                         {
-                            throw new MalformedFrameException("connection closed inside a frame: bytesReceived=" +
-                                (end - start));
+                            throw new MalformedFrameException("connection closed inside a frame");
                         }
                         break;
                     }
                     final long nowNs = System.nanoTime();
                     lastReadNs = nowNs;
-                    end += read;
                     dispatching = true;
                     try
                     {
-                        dispatchFrames();
+                        frames.dispatch(this, listener);
                     }
                     finally
                     {
@@ -256,70 +248,6 @@ final class ThreadedTcpServer implements AutoCloseable
             finally
             {
                 close();
-            }
-        }
-
-        private void dispatchFrames()
-        {
-            final int lengthEnd = RpcFrameDescriptor.LENGTH_OFFSET + Integer.BYTES;
-            while (end - start >= lengthEnd)
-            {
-                final int length = buffer.getInt(start + RpcFrameDescriptor.LENGTH_OFFSET);
-                if (length < RpcFrameDescriptor.HEADER_LENGTH || length > maxFrameLength)
-                {
-                    throw new MalformedFrameException("frame length out of range: lengthBytes=" + length +
-                        ", maxFrameLength=" + maxFrameLength);
-                }
-                if (end - start < length)
-                {
-                    makeRoom(length);
-                    return;
-                }
-                final int frameStart = start;
-                start += length;
-                if (frame.wrap(buffer, frameStart, length).type() != RpcFrameDescriptor.TYPE_HEARTBEAT)
-                {
-                    listener.onFrame(this, frame);
-                }
-            }
-            makeRoom(lengthEnd);
-        }
-
-        /**
-         * Make room after the bytes not yet dispatched for a frame of {@code length}: start over when nothing is
-         * left (giving back a buffer a large frame grew), else move the bytes to the front, into a larger buffer
-         * when the frame would not fit.
-         */
-        private void makeRoom(final int length)
-        {
-            final int unread = end - start;
-            if (unread == 0)
-            {
-                start = 0;
-                end = 0;
-                if (bytes.length > INITIAL_READ_BYTES)
-                {
-                    setBytes(new byte[INITIAL_READ_BYTES]);
-                }
-                return;
-            }
-            if (start + length <= bytes.length)
-            {
-                return;
-            }
-            final byte[] target = length > bytes.length ? new byte[Math.max(length, INITIAL_READ_BYTES)] : bytes;
-            System.arraycopy(bytes, start, target, 0, unread);
-            setBytes(target);
-            start = 0;
-            end = unread;
-        }
-
-        private void setBytes(final byte[] target)
-        {
-            if (target != bytes)
-            {
-                bytes = target;
-                buffer = ByteBuffer.wrap(target).order(ByteOrder.LITTLE_ENDIAN);
             }
         }
 
