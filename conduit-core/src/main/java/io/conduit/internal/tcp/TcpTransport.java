@@ -134,8 +134,7 @@ public final class TcpTransport implements Transport
     }
 
     /**
-     * {@code ?delivery=poller} reads plaintext sockets the subscription accepted, through the NIO channels that
-     * allow a read off the event loop.
+     * {@code io} chooses how an RPC server reads its connections: refused for messaging, which has its own option.
      */
     private static void refuseRpcServerOptions(final Endpoint endpoint)
     {
@@ -146,6 +145,10 @@ public final class TcpTransport implements Transport
         }
     }
 
+    /**
+     * {@code ?delivery=poller} reads plaintext sockets the subscription accepted, through the NIO channels that
+     * allow a read off the event loop.
+     */
     private void checkPollerDelivery(final Endpoint endpoint)
     {
         final String reason;

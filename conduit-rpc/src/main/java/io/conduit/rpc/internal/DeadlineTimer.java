@@ -166,6 +166,22 @@ final class DeadlineTimer implements AutoCloseable
     }
 
     /**
+     * @return true while the thread sleeps until its planned wake-up, for tests.
+     */
+    boolean isSleeping()
+    {
+        lock.lock();
+        try
+        {
+            return sleeping;
+        }
+        finally
+        {
+            lock.unlock();
+        }
+    }
+
+    /**
      * @return how many times the thread has woken from a sleep, for tests.
      */
     long wakeUps()

@@ -135,7 +135,8 @@ public final class ServerRuntime implements FrameListener
     /**
      * @param endpoint to listen on.
      * @return true for {@code tcp://...?io=thread}: a thread per connection instead of an event loop.
-     * @throws IllegalArgumentException for another {@code io} or a thread per connection with TLS.
+     * @throws IllegalArgumentException for another {@code io} or a thread per connection with TLS ({@code io} is
+     * an option of {@code tcp://} endpoints only, which parsing checks).
      */
     private static boolean threadPerConnection(final Endpoint endpoint)
     {
@@ -143,10 +144,6 @@ public final class ServerRuntime implements FrameListener
         if (!"event-loop".equals(io) && !"thread".equals(io))
         {
             throw new IllegalArgumentException("invalid option: io=" + io + " (event-loop or thread), uri=" + endpoint);
-        }
-        if ("thread".equals(io) && endpoint.scheme() != Endpoint.Scheme.TCP)
-        {
-            throw new IllegalArgumentException("io=thread is for tcp:// endpoints only: uri=" + endpoint);
         }
         if ("thread".equals(io) && endpoint.booleanOption("tls", false))
         {

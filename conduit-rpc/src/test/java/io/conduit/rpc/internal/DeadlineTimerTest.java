@@ -76,12 +76,12 @@ class DeadlineTimerTest
         }
         assertThat(kept.size()).isLessThan(500);
 
+        // Once none is pending, none can fire any more: cancelled timers have left the heap.
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (fired.size() < kept.size() && System.nanoTime() < deadlineNs)
+        while ((fired.size() < kept.size() || timer.pending() > 0) && System.nanoTime() < deadlineNs)
         {
             Thread.sleep(5);
         }
-        Thread.sleep(250);
         assertThat(fired).containsExactlyInAnyOrderElementsOf(kept);
         assertThat(timer.pending()).isZero();
     }
@@ -106,7 +106,7 @@ class DeadlineTimerTest
         final CountDownLatch started = new CountDownLatch(1);
         timer.schedule(started::countDown, 0);
         assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-        Thread.sleep(50);
+        awaitSleeping();
         final long wakeUpsBefore = timer.wakeUps();
 
         for (int i = 0; i < 10_000; i++)
@@ -126,7 +126,7 @@ class DeadlineTimerTest
     void anEarlierTimerWakesTheSleepingThread() throws Exception
     {
         timer.schedule(() -> { }, TimeUnit.SECONDS.toNanos(60));
-        Thread.sleep(50);
+        awaitSleeping();
         final AtomicLong firedAfterNs = new AtomicLong();
         final CountDownLatch fired = new CountDownLatch(1);
         final long startNs = System.nanoTime();
@@ -154,6 +154,7 @@ class DeadlineTimerTest
         assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
         final CountDownLatch due = new CountDownLatch(1);
         timer.schedule(due::countDown, 0);
+        // The clock must move on from the due timer's deadline for the sum below to overflow past it.
         Thread.sleep(5);
         // Added to the clock unclamped, this deadline's difference from the one due overflows, and it would sort
         // first: the thread would sleep until it, and the due timer would never fire.
@@ -164,6 +165,16 @@ class DeadlineTimerTest
         assertThat(due.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(ran).hasValue(0);
         assertThat(never.cancel()).isTrue();
+    }
+
+    private void awaitSleeping() throws InterruptedException
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!timer.isSleeping())
+        {
+            assertThat(System.nanoTime() - deadlineNs).as("the timer's thread went to sleep").isNegative();
+            Thread.sleep(1);
+        }
     }
 
     private static void awaitQuietly(final CountDownLatch latch)
