@@ -251,6 +251,44 @@ public final class LogBuffer
 
     /**
      * @param index of a frame in the buffer.
+     * @return its first eight bytes, read with acquire semantics: the length in the low half (0 until
+     * committed), then the version, flags and type (see {@link #frameLength(long)} and
+     * {@link #frameType(long)}), so that a reader learns a frame's length, type and flags from one read.
+     */
+    public long frameHeadAcquire(final int index)
+    {
+        return (long)LONGS.getAcquire(buffer, index);
+    }
+
+    /**
+     * @param frameHead as {@link #frameHeadAcquire} read it.
+     * @return the frame's length.
+     */
+    public static int frameLength(final long frameHead)
+    {
+        return (int)frameHead;
+    }
+
+    /**
+     * @param frameHead as {@link #frameHeadAcquire} read it.
+     * @return the frame's type.
+     */
+    public static int frameType(final long frameHead)
+    {
+        return (int)(frameHead >>> 48);
+    }
+
+    /**
+     * @param frameHead as {@link #frameHeadAcquire} read it.
+     * @return the frame's flags.
+     */
+    public static byte frameFlags(final long frameHead)
+    {
+        return (byte)(frameHead >>> 40);
+    }
+
+    /**
+     * @param index of a frame in the buffer.
      * @return its length: 0 until committed.
      */
     public int frameLengthAcquire(final int index)

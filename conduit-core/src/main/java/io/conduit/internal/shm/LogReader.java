@@ -122,7 +122,8 @@ public final class LogReader
         while (delivered < messageLimit)
         {
             final int index = log.indexOf(position);
-            final int frameLength = log.frameLengthAcquire(index);
+            final long head = log.frameHeadAcquire(index);
+            final int frameLength = LogBuffer.frameLength(head);
             if (frameLength == 0)
             {
                 break;
@@ -133,22 +134,22 @@ public final class LogReader
             {
                 throw corrupt(position, frameLength);
             }
-            final int alignedLength = LogDescriptor.alignedLength(frameLength);
-            final int type = FrameDescriptor.type(buffer, index);
-            if (type == TYPE_DATA)
+            final int type = LogBuffer.frameType(head);
+            final byte flags = LogBuffer.frameFlags(head);
+            if (type == TYPE_DATA && (flags & UNFRAGMENTED) == UNFRAGMENTED)
             {
-                delivered += onData(handler, index, frameLength);
+                // The common case, kept in this loop: the rest of the header, read after the acquire, then the
+                // handler, straight from the shared buffer.
+                delivery.deliver(handler, handlerView, index + HEADER_LENGTH, frameLength - HEADER_LENGTH,
+                    FrameDescriptor.sessionId(buffer, index), FrameDescriptor.sequence(buffer, index),
+                    FrameDescriptor.timestampNs(buffer, index));
+                delivered++;
             }
-            else if (type == TYPE_PAD && assembler.hasInProgress())
+            else
             {
-                // A message's fragments are contiguous, so a pad inside one means its publisher died mid-message.
-                assembler.discardAll();
+                delivered += onOtherFrame(handler, position, index, frameLength, type, flags);
             }
-            else if (type != TYPE_PAD)
-            {
-                throw corrupt(position, frameLength);
-            }
-            position += alignedLength;
+            position += LogDescriptor.alignedLength(frameLength);
         }
         if (position != start)
         {
@@ -162,25 +163,42 @@ public final class LogReader
         return delivered;
     }
 
-    private int onData(final MessageHandler handler, final int index, final int frameLength)
+    /**
+     * A fragment or a pad.
+     *
+     * @return messages delivered: 1 when the frame completed a message.
+     */
+    private int onOtherFrame(
+        final MessageHandler handler,
+        final long position,
+        final int index,
+        final int frameLength,
+        final int type,
+        final byte flags)
     {
-        final byte flags = FrameDescriptor.flags(buffer, index);
-        final int sessionId = FrameDescriptor.sessionId(buffer, index);
-        final long sequence = FrameDescriptor.sequence(buffer, index);
-        final long timestampNs = FrameDescriptor.timestampNs(buffer, index);
-        final int payloadLength = frameLength - HEADER_LENGTH;
-        if ((flags & UNFRAGMENTED) == UNFRAGMENTED)
+        if (type == TYPE_DATA)
         {
-            return deliver(handler, handlerView, index + HEADER_LENGTH, payloadLength, sessionId, sequence,
-                timestampNs);
+            final int sessionId = FrameDescriptor.sessionId(buffer, index);
+            final long sequence = FrameDescriptor.sequence(buffer, index);
+            final int length = assembler.onFragment(
+                sessionId, sequence, flags, buffer, index + HEADER_LENGTH, frameLength - HEADER_LENGTH);
+            if (length < 0)
+            {
+                return 0;
+            }
+            return deliver(handler, assembler.completedBuffer(), 0, length, sessionId, sequence,
+                FrameDescriptor.timestampNs(buffer, index));
         }
-        final int length = assembler.onFragment(
-            sessionId, sequence, flags, buffer, index + HEADER_LENGTH, payloadLength);
-        if (length < 0)
+        if (type != TYPE_PAD)
         {
-            return 0;
+            throw corrupt(position, frameLength);
         }
-        return deliver(handler, assembler.completedBuffer(), 0, length, sessionId, sequence, timestampNs);
+        if (assembler.hasInProgress())
+        {
+            // A message's fragments are contiguous, so a pad inside one means its publisher died mid-message.
+            assembler.discardAll();
+        }
+        return 0;
     }
 
     private int deliver(

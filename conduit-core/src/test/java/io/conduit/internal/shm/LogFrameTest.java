@@ -99,4 +99,41 @@ class LogFrameTest
             assertThat(reader.position()).isZero();
         }
     }
+
+    @Test
+    void shouldReadLengthFlagsAndTypeFromAFramesFirstWord()
+    {
+        final LogBuffer log = new LogBuffer(newLogMemory());
+        final int index = log.indexOf(0);
+        FrameDescriptor.writeHeader(log.buffer(), index, FrameDescriptor.END_FLAG, FrameDescriptor.TYPE_SESSION_END,
+            1, 2, 3, 4);
+        log.frameLengthRelease(index, 45);
+
+        final long head = log.frameHeadAcquire(index);
+
+        assertThat(LogBuffer.frameLength(head)).isEqualTo(45);
+        assertThat(LogBuffer.frameFlags(head)).isEqualTo(FrameDescriptor.flags(log.buffer(), index));
+        assertThat(LogBuffer.frameType(head)).isEqualTo(FrameDescriptor.TYPE_SESSION_END);
+    }
+
+    @Test
+    void shouldReportAFrameOfAnUnknownTypeAsCorrupt()
+    {
+        final LogBuffer log = new LogBuffer(newLogMemory());
+        final SlotTable slots = new SlotTable(log, 60_000);
+        final LogCleaner cleaner = new LogCleaner(log, 60_000);
+        final int subscriberSlot = slots.takeSubscriberSlot(7);
+        final Counters counters = new Counters();
+        final LogReader reader = new LogReader(log, subscriberSlot,
+            cleaner.join(subscriberSlot, 7, System.currentTimeMillis()), 1 << 20, counters, "test");
+        FrameDescriptor.writeHeader(log.buffer(), log.indexOf(0), FrameDescriptor.UNFRAGMENTED, 0x7FFF, 1, 1, 0, 0);
+        log.frameLengthRelease(log.indexOf(0), 40);
+
+        assertThatThrownBy(() -> reader.poll((buffer, offset, length, header) -> { }, 10))
+            .isInstanceOfSatisfying(ConduitException.class,
+                ex -> assertThat(ex.code()).isEqualTo(ErrorCode.INVALID_LOG))
+            .hasMessageContaining("frameLength=40");
+        assertThat(counters.get(Counter.PROTOCOL_ERRORS)).isEqualTo(1);
+        assertThat(reader.position()).isZero();
+    }
 }
