@@ -35,16 +35,24 @@ class LogFrameTest
         return buffer;
     }
 
+    /**
+     * A subscriber of {@code log} that has joined it, reading from the start.
+     */
+    private static LogReader newReader(final LogBuffer log, final LogCleaner cleaner, final Counters counters)
+    {
+        final int subscriberSlot = new SlotTable(log, 60_000).takeSubscriberSlot(7);
+        return new LogReader(log, subscriberSlot, cleaner.join(subscriberSlot, 7, System.currentTimeMillis()),
+            1 << 20, counters, "test");
+    }
+
     @Test
     void shouldCopyMessagesFromEveryKindOfSource()
     {
         final LogBuffer log = new LogBuffer(newLogMemory());
-        final SlotTable slots = new SlotTable(log, 60_000);
         final LogCleaner cleaner = new LogCleaner(log, 60_000);
-        final int subscriberSlot = slots.takeSubscriberSlot(7);
-        final LogReader reader = new LogReader(log, subscriberSlot,
-            cleaner.join(subscriberSlot, 7, System.currentTimeMillis()), 1 << 20, new Counters(), "test");
-        final LogAppender appender = new LogAppender(log, cleaner, slots.takePublisherSlot(1), 1, 1, 1000);
+        final LogReader reader = newReader(log, cleaner, new Counters());
+        final LogAppender appender =
+            new LogAppender(log, cleaner, new SlotTable(log, 60_000).takePublisherSlot(1), 1, 1, 1000);
 
         for (final int length : new int[] {0, 1, 7, 8, 13, 64, 65, 300})
         {
@@ -81,12 +89,8 @@ class LogFrameTest
         for (final int badLength : new int[] {Integer.MAX_VALUE, Integer.MAX_VALUE - 6, CAPACITY + 8, -32, 31})
         {
             final LogBuffer log = new LogBuffer(newLogMemory());
-            final SlotTable slots = new SlotTable(log, 60_000);
-            final LogCleaner cleaner = new LogCleaner(log, 60_000);
-            final int subscriberSlot = slots.takeSubscriberSlot(7);
             final Counters counters = new Counters();
-            final LogReader reader = new LogReader(log, subscriberSlot,
-                cleaner.join(subscriberSlot, 7, System.currentTimeMillis()), 1 << 20, counters, "test");
+            final LogReader reader = newReader(log, new LogCleaner(log, 60_000), counters);
 
             FrameDescriptor.writeHeader(log.buffer(), log.indexOf(0), (byte)0xC0, FrameDescriptor.TYPE_DATA, 1, 1, 0, 0);
             log.frameLengthRelease(log.indexOf(0), badLength);
@@ -120,12 +124,8 @@ class LogFrameTest
     void shouldReportAFrameOfAnUnknownTypeAsCorrupt()
     {
         final LogBuffer log = new LogBuffer(newLogMemory());
-        final SlotTable slots = new SlotTable(log, 60_000);
-        final LogCleaner cleaner = new LogCleaner(log, 60_000);
-        final int subscriberSlot = slots.takeSubscriberSlot(7);
         final Counters counters = new Counters();
-        final LogReader reader = new LogReader(log, subscriberSlot,
-            cleaner.join(subscriberSlot, 7, System.currentTimeMillis()), 1 << 20, counters, "test");
+        final LogReader reader = newReader(log, new LogCleaner(log, 60_000), counters);
         FrameDescriptor.writeHeader(log.buffer(), log.indexOf(0), FrameDescriptor.UNFRAGMENTED, 0x7FFF, 1, 1, 0, 0);
         log.frameLengthRelease(log.indexOf(0), 40);
 
