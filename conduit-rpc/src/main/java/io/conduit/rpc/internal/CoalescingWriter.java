@@ -8,9 +8,9 @@ import java.util.Arrays;
 /**
  * Writes frames to a blocking socket's stream from any thread, combining them: the thread that finds no write in
  * progress writes its frame and then whatever other threads appended while it wrote, so under load many frames
- * share one system call, and no thread waits for another's write. A thread dispatching received frames defers
- * the frames its callbacks send (the replies, or the next calls) and {@link #flush flushes} them together once
- * it has dispatched all it read.
+ * share one system call, and no thread waits for another's write. A thread dispatching received frames
+ * {@link #deferUntilFlush defers} the frames its callbacks send (the replies, or the next calls) and
+ * {@link #flush flushes} them together once it has dispatched all it read; other threads' frames do not wait.
  * <p>
  * At most {@code maxPendingBytes} wait; beyond that writes fail, for the peer is not reading. A failed write
  * calls the failure action once per failure (it closes the connection) and drops what was waiting. A thread
@@ -29,6 +29,11 @@ final class CoalescingWriter
     private volatile long lastWriteNs = System.nanoTime();
     /** When the write in progress began, or 0. */
     private volatile long writingSinceNs;
+    /**
+     * The thread whose frames wait for its {@link #flush}, or null. Only that thread sets and clears it, so a
+     * thread that reads it without synchronization may see a stale value but never finds itself there wrongly.
+     */
+    private Thread deferring;
 
     // Guarded by lock, except the batch being written, which only the writer touches.
     private boolean writing;
@@ -49,16 +54,24 @@ final class CoalescingWriter
     }
 
     /**
-     * Write a frame, or append it for the thread writing, or for a later {@link #flush}.
+     * Make the frames this thread writes from now on wait for its {@link #flush}, which writes them together.
+     */
+    void deferUntilFlush()
+    {
+        deferring = Thread.currentThread();
+    }
+
+    /**
+     * Write a frame, or append it for the thread writing, or for a later {@link #flush} when this thread defers.
      *
      * @param buffer holding the frame.
      * @param offset of the frame in the buffer.
      * @param length of the frame.
-     * @param defer  true to only append it: the caller flushes later.
      * @return false when the write failed or too much is waiting.
      */
-    boolean write(final ByteBuffer buffer, final int offset, final int length, final boolean defer)
+    boolean write(final ByteBuffer buffer, final int offset, final int length)
     {
+        final boolean defer = deferring == Thread.currentThread();
         synchronized (lock)
         {
             if (writing || defer)
@@ -100,12 +113,17 @@ final class CoalescingWriter
     }
 
     /**
-     * Write the frames appended so far, unless another thread is writing: it writes them.
+     * Stop deferring this thread's frames, and write the frames appended so far, unless another thread is
+     * writing: it writes them.
      *
      * @return false when the write failed.
      */
     boolean flush()
     {
+        if (deferring == Thread.currentThread())
+        {
+            deferring = null;
+        }
         synchronized (lock)
         {
             if (writing || pendingLength == 0)

@@ -80,7 +80,6 @@ final class SocketRpcConnection extends RpcConnection
     // Read state: touched only by the thread holding the reading role.
     private final FrameReader frames;
     private int soTimeoutMs = -1;
-    private boolean dispatching;
 
     private SocketRpcConnection(
         final TcpRpcTransport transport,
@@ -137,9 +136,8 @@ final class SocketRpcConnection extends RpcConnection
     public boolean send(final ByteBuffer buffer, final int offset, final int length)
     {
         // Frames sent by callbacks of the frames being dispatched wait until all are, and leave together.
-        final boolean deferred = reader.get() == Thread.currentThread() && dispatching;
         final CoalescingWriter current = writer;
-        return current != null && !closed.get() && current.write(buffer, offset, length, deferred);
+        return current != null && !closed.get() && current.write(buffer, offset, length);
     }
 
     @Override
@@ -387,14 +385,13 @@ final class SocketRpcConnection extends RpcConnection
                 return;
             }
             lastReadNs = System.nanoTime();
-            dispatching = true;
+            writer.deferUntilFlush();
             try
             {
                 frames.dispatch(this, listener);
             }
             finally
             {
-                dispatching = false;
                 writer.flush();
             }
         }

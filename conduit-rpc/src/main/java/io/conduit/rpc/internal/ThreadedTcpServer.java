@@ -179,13 +179,11 @@ final class ThreadedTcpServer implements AutoCloseable
         private final InputStream in;
         private final CoalescingWriter writer;
         private final AtomicBoolean open = new AtomicBoolean(true);
-        private volatile Thread readingThread;
         private volatile DeadlineTimer.Timer writeWatch;
         private volatile long lastReadNs = System.nanoTime();
 
-        // Read state: touched only by the reading thread.
+        /** Touched only by the reading thread. */
         private final FrameReader frames = new FrameReader(maxFrameLength);
-        private boolean dispatching;
 
         Connection(final Socket socket) throws IOException
         {
@@ -196,7 +194,6 @@ final class ThreadedTcpServer implements AutoCloseable
 
         void read()
         {
-            readingThread = Thread.currentThread();
             watchWrites(timeoutNs);
             try
             {
@@ -222,14 +219,13 @@ final class ThreadedTcpServer implements AutoCloseable
                     }
                     final long nowNs = System.nanoTime();
                     lastReadNs = nowNs;
-                    dispatching = true;
+                    writer.deferUntilFlush();
                     try
                     {
                         frames.dispatch(this, listener);
                     }
                     finally
                     {
-                        dispatching = false;
                         writer.flush();
                     }
                     // A client heartbeating as often as the read times out never lets it: look here too.
@@ -309,8 +305,7 @@ final class ThreadedTcpServer implements AutoCloseable
         @Override
         public boolean send(final ByteBuffer source, final int offset, final int length)
         {
-            final boolean deferred = dispatching && Thread.currentThread() == readingThread;
-            return open.get() && writer.write(source, offset, length, deferred);
+            return open.get() && writer.write(source, offset, length);
         }
 
         @Override

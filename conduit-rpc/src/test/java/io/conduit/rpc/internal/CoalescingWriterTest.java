@@ -26,14 +26,35 @@ class CoalescingWriterTest
     {
         final CoalescingWriter writer = new CoalescingWriter(out, 1024, failures::incrementAndGet);
 
-        assertThat(writer.write(bytes(1, 2), 0, 2, true)).isTrue();
-        assertThat(writer.write(bytes(3), 0, 1, true)).isTrue();
+        writer.deferUntilFlush();
+        assertThat(writer.write(bytes(1, 2), 0, 2)).isTrue();
+        assertThat(writer.write(bytes(3), 0, 1)).isTrue();
         assertThat(out.writes).isEmpty();
 
         assertThat(writer.flush()).isTrue();
         assertThat(out.writes).containsExactly(List.of(1, 2, 3));
         assertThat(writer.flush()).as("nothing left").isTrue();
         assertThat(out.writes).hasSize(1);
+
+        assertThat(writer.write(bytes(4), 0, 1)).as("no longer deferring").isTrue();
+        assertThat(out.writes).containsExactly(List.of(1, 2, 3), List.of(4));
+    }
+
+    @Test
+    void onlyTheDeferringThreadsFramesWait() throws Exception
+    {
+        final CoalescingWriter writer = new CoalescingWriter(out, 1024, failures::incrementAndGet);
+        writer.deferUntilFlush();
+        assertThat(writer.write(bytes(1), 0, 1)).isTrue();
+
+        final Thread other = new Thread(() -> writer.write(bytes(2), 0, 1));
+        other.start();
+        other.join(5_000);
+        // The other thread's frame left at once; as the writer, it took what was waiting along with it.
+        assertThat(out.writes).first().isEqualTo(List.of(2));
+
+        assertThat(writer.flush()).isTrue();
+        assertThat(out.writes.stream().flatMap(List::stream)).containsExactly(2, 1);
     }
 
     @Test
@@ -43,13 +64,13 @@ class CoalescingWriterTest
         final CountDownLatch release = new CountDownLatch(1);
         out.blockFirstWrite(writing, release);
         final CoalescingWriter writer = new CoalescingWriter(out, 1024, failures::incrementAndGet);
-        final Thread first = new Thread(() -> writer.write(bytes(1), 0, 1, false));
+        final Thread first = new Thread(() -> writer.write(bytes(1), 0, 1));
         first.start();
         assertThat(writing.await(5, TimeUnit.SECONDS)).isTrue();
 
         assertThat(writer.isStuck(System.nanoTime(), 0)).as("a write in progress").isTrue();
-        assertThat(writer.write(bytes(2), 0, 1, false)).isTrue();
-        assertThat(writer.write(bytes(3), 0, 1, false)).isTrue();
+        assertThat(writer.write(bytes(2), 0, 1)).isTrue();
+        assertThat(writer.write(bytes(3), 0, 1)).isTrue();
         release.countDown();
         first.join(5_000);
 
@@ -62,8 +83,9 @@ class CoalescingWriterTest
     {
         final CoalescingWriter writer = new CoalescingWriter(out, 4, failures::incrementAndGet);
 
-        assertThat(writer.write(bytes(1, 2, 3), 0, 3, true)).isTrue();
-        assertThat(writer.write(bytes(4, 5), 0, 2, true)).isFalse();
+        writer.deferUntilFlush();
+        assertThat(writer.write(bytes(1, 2, 3), 0, 3)).isTrue();
+        assertThat(writer.write(bytes(4, 5), 0, 2)).isFalse();
         writer.flush();
 
         assertThat(out.writes).containsExactly(List.of(1, 2, 3));
@@ -74,7 +96,8 @@ class CoalescingWriterTest
     {
         out.failWrites = true;
         final CoalescingWriter writer = new CoalescingWriter(out, 1024, failures::incrementAndGet);
-        writer.write(bytes(1), 0, 1, true);
+        writer.deferUntilFlush();
+        writer.write(bytes(1), 0, 1);
 
         assertThat(writer.flush()).isFalse();
         assertThat(failures.get()).isEqualTo(1);
