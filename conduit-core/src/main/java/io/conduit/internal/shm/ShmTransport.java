@@ -247,8 +247,8 @@ public final class ShmTransport implements Transport
      * publication, its first subscription. Ten passes a second would leave the pass interpreted for minutes, about
      * 120 µs each, taken from whichever thread shares the conductor's CPU (a spinning poller, when the process is
      * pinned to one CPU), and would have the JIT compile it piece by piece while the process works. Run back to
-     * back, the passes compile at once (in about 20 ms), and a pass then takes about 17 µs. Passes with the same time repeat each other's effects: every write is of
-     * the same value, and a stuck read is timed from the first.
+     * back, the passes compile at once (in about 20 ms), and a pass then takes about 17 µs. Passes with the same
+     * time repeat each other's effects: every write is of the same value, and a stuck read is timed from the first.
      */
     private int passesDue()
     {
