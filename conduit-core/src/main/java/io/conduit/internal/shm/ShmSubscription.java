@@ -8,8 +8,6 @@ import io.conduit.IdleStrategy;
 import io.conduit.MessageHandler;
 import io.conduit.internal.AbstractSubscription;
 
-import static io.conduit.internal.shm.LogDescriptor.SLOT_POSITION_OFFSET;
-
 /**
  * A subscription reading a shared-memory log from its own position. It holds publishers back until it has read,
  * as long as its process heartbeats; one that was judged dead and comes back rejoins at the tail and counts an
@@ -29,8 +27,7 @@ final class ShmSubscription extends AbstractSubscription
     private final IdleStrategy idleStrategy;
     private long polls;
     private long lastHeartbeatMs;
-    private long stuckPosition = -1;
-    private long stuckSinceMs;
+    private final StuckReadWatch stuckReadWatch;
     private long nextCleanPosition;
 
     ShmSubscription(
@@ -52,6 +49,7 @@ final class ShmSubscription extends AbstractSubscription
         this.owner = owner;
         this.idleStrategy = idleStrategy;
         this.reader = new LogReader(log.buffer(), slot, position, maxMessageLength, counters, "file=" + log.path());
+        this.stuckReadWatch = new StuckReadWatch(log.buffer(), slot, log.unblocker());
     }
 
     MappedLog log()
@@ -173,22 +171,7 @@ final class ShmSubscription extends AbstractSubscription
      */
     void checkStuck(final long nowMs, final long livenessTimeoutMs)
     {
-        final LogBuffer buffer = log.buffer();
-        final long position = buffer.longAcquire(slot + SLOT_POSITION_OFFSET);
-        if (buffer.frameLengthAcquire(buffer.indexOf(position)) != 0 || buffer.tailVolatile() <= position)
-        {
-            stuckPosition = -1;
-            return;
-        }
-        if (position != stuckPosition)
-        {
-            stuckPosition = position;
-            stuckSinceMs = nowMs;
-        }
-        else if (nowMs - stuckSinceMs >= livenessTimeoutMs && log.unblocker().tryUnblock(position))
-        {
-            stuckPosition = -1;
-        }
+        stuckReadWatch.check(nowMs, livenessTimeoutMs);
     }
 
     @Override

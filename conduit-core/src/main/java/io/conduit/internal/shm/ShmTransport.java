@@ -38,6 +38,8 @@ public final class ShmTransport implements Transport
 
     /** Conductor passes run back to back to have the JIT compile the pass (see passesDue). */
     private static final int WARM_PASSES = 20_000;
+    /** Intervals in a row that run {@link #WARM_PASSES} (see passesDue). */
+    private static final int WARM_INTERVALS = 3;
 
     private final Conduit.Context context;
     private final LogFiles files;
@@ -52,6 +54,7 @@ public final class ShmTransport implements Transport
     /** Whether the conductor has warmed its pass with a publication, and with a subscription (see passesDue). */
     private boolean warmedPublishing;
     private boolean warmedSubscribing;
+    private int warmIntervalsLeft;
 
     /**
      * @param context of the Conduit: the log directory, default capacity and liveness timeout.
@@ -243,12 +246,14 @@ public final class ShmTransport implements Transport
     }
 
     /**
-     * One pass, or {@value #WARM_PASSES} at once when the pass has work of a kind it never had before: its first
-     * publication, its first subscription. Ten passes a second would leave the pass interpreted for minutes, about
-     * 120 µs each, taken from whichever thread shares the conductor's CPU (a spinning poller, when the process is
-     * pinned to one CPU), and would have the JIT compile it piece by piece while the process works. Run back to
-     * back, the passes compile at once (in about 20 ms), and a pass then takes about 17 µs. Passes with the same
-     * time repeat each other's effects: every write is of the same value, and a stuck read is timed from the first.
+     * One pass, or {@value #WARM_PASSES} at once in each of the {@value #WARM_INTERVALS} intervals after the pass
+     * gets work of a kind it never had before: its first publication, its first subscription. Ten passes a second
+     * would leave the pass interpreted for minutes, about 120 µs each, taken from whichever thread shares the
+     * conductor's CPU (a spinning poller, when the process is pinned to one CPU), and would have the JIT compile it
+     * piece by piece while the process works. Run back to back, the passes compile at once, and a pass then takes
+     * about 17 µs. One burst is not always enough: the JIT raises its thresholds while its queue is long, as it is
+     * when the first endpoint opens (see {@link ShmWarmUp}). Passes with the same time repeat each other's
+     * effects: every write is of the same value, and a stuck read is timed from the first.
      */
     private int passesDue()
     {
@@ -258,6 +263,11 @@ public final class ShmTransport implements Transport
         {
             warmedPublishing |= publishing;
             warmedSubscribing |= subscribing;
+            warmIntervalsLeft = WARM_INTERVALS;
+        }
+        if (warmIntervalsLeft > 0)
+        {
+            warmIntervalsLeft--;
             return WARM_PASSES;
         }
         return 1;

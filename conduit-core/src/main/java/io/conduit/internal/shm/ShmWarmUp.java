@@ -21,6 +21,11 @@ import io.conduit.Publication;
  * 27 ms. The first time a publisher catches up with the space cleaned for it is as rare, and as costly. After this
  * warm-up the branch profiles hold wraps, back-pressure and fragmented messages, so the first compiled code already
  * handles them. It takes about 0.1 s, once, at the first {@code shm:} endpoint a process opens.
+ * <p>
+ * It also runs the conductor's stuck-read check (see {@link StuckReadWatch}) through each of its outcomes. The
+ * conductor compiles its pass by running it many times at start (see {@code ShmTransport}), but then the
+ * subscriber is never behind a claim in progress; the first time it is, later, the compiled pass was thrown away
+ * and the conductor ran interpreted again, at about 120 µs a pass.
  */
 final class ShmWarmUp
 {
@@ -110,6 +115,33 @@ final class ShmWarmUp
                 elapsedNs = System.nanoTime() - startNs;
             }
         }
+        warmStuckReadWatch();
         return reader.position();
+    }
+
+    /**
+     * Check a log holding a claim that nobody commits followed by a committed frame, with the subscriber at the
+     * claim (stuck; still stuck; stuck past the timeout, with no live publisher slot, so nothing is unblocked), at
+     * the committed frame, and at the tail, in turn.
+     */
+    private static void warmStuckReadWatch()
+    {
+        final ByteBuffer memory = ByteBuffer.allocateDirect((int)LogBuffer.fileLength(CAPACITY));
+        LogBuffer.initialise(memory, CAPACITY, STREAM_ID, ProcessLiveness.currentPid());
+        final LogBuffer log = new LogBuffer(memory);
+        final int frameLength = 64;
+        log.compareAndExchangeTail(0, 2 * frameLength);
+        log.writePad(log.indexOf(frameLength), frameLength, STREAM_ID, 1);
+        final int subscriberSlot = LogDescriptor.subscriberSlotOffset(0);
+        final long timeoutMs = 1_000;
+        final StuckReadWatch watch = new StuckReadWatch(
+            log, subscriberSlot, new LogUnblocker(log, new SlotTable(log, timeoutMs), "warm-up"));
+        final long[] positions = {0, 0, 0, frameLength, 2 * frameLength};
+        for (int i = 0; i < MIN_MESSAGES; i++)
+        {
+            final int step = i % positions.length;
+            log.longRelease(subscriberSlot + LogDescriptor.SLOT_POSITION_OFFSET, positions[step]);
+            watch.check(step == 2 ? i + timeoutMs : i, timeoutMs);
+        }
     }
 }

@@ -128,6 +128,43 @@ class LogUnblockerTest
     }
 
     @Test
+    void shouldUnblockOnlyOnceTheSubscriberHasWaitedTheTimeoutAtTheSameClaim()
+    {
+        final LogAppender live = appender(1);
+        final StuckReadWatch watch = new StuckReadWatch(log, subscriberSlot, unblocker);
+        final long timeoutMs = 1_000;
+        send(live, 1, 100);
+        claimAndDie(128);
+        send(live, 2, 100);
+        assertThat(poll()).isEqualTo(1);
+
+        watch.check(5_000, timeoutMs);
+        watch.check(5_000 + timeoutMs - 1, timeoutMs);
+        assertThat(poll()).isZero();
+        assertThat(log.longAcquire(LogDescriptor.PADDED_GAPS_OFFSET)).isZero();
+
+        watch.check(5_000 + timeoutMs, timeoutMs);
+        assertThat(poll()).isEqualTo(1);
+        assertThat(received).containsExactly(1L, 2L);
+        assertThat(log.longAcquire(LogDescriptor.PADDED_GAPS_OFFSET)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldNotCountWaitingAtACommittedFrameOrAtTheTail()
+    {
+        final LogAppender live = appender(1);
+        final StuckReadWatch watch = new StuckReadWatch(log, subscriberSlot, unblocker);
+        send(live, 1, 100);
+        watch.check(0, 1);
+        watch.check(10, 1);
+        assertThat(poll()).isEqualTo(1);
+        watch.check(20, 1);
+        watch.check(30, 1);
+        assertThat(log.longAcquire(LogDescriptor.PADDED_GAPS_OFFSET)).isZero();
+        assertThat(log.tailVolatile()).isEqualTo(reader.position());
+    }
+
+    @Test
     void shouldWaitForAPublisherThatIsAliveButSlow()
     {
         final int slot = slots.takePublisherSlot(42);
