@@ -25,9 +25,9 @@ final class ShmSubscription extends AbstractSubscription
     private final long owner;
     private final LogReader reader;
     private final IdleStrategy idleStrategy;
+    private final StuckReadWatch stuckReadWatch;
     private long polls;
     private long lastHeartbeatMs;
-    private final StuckReadWatch stuckReadWatch;
     private long nextCleanPosition;
 
     ShmSubscription(

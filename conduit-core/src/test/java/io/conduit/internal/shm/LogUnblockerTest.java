@@ -150,18 +150,22 @@ class LogUnblockerTest
     }
 
     @Test
-    void shouldNotCountWaitingAtACommittedFrameOrAtTheTail()
+    void shouldTimeTheWaitFromWhenTheClaimBlocksNotFromWhenTheSubscriberReachedTheTail()
     {
         final LogAppender live = appender(1);
         final StuckReadWatch watch = new StuckReadWatch(log, subscriberSlot, unblocker);
-        send(live, 1, 100);
-        watch.check(0, 1);
-        watch.check(10, 1);
-        assertThat(poll()).isEqualTo(1);
-        watch.check(20, 1);
-        watch.check(30, 1);
+        final long timeoutMs = 1_000;
+        watch.check(0, timeoutMs);
+        claimAndDie(128);
+        send(live, 2, 100);
+
+        watch.check(timeoutMs, timeoutMs);
+        assertThat(poll()).isZero();
         assertThat(log.longAcquire(LogDescriptor.PADDED_GAPS_OFFSET)).isZero();
-        assertThat(log.tailVolatile()).isEqualTo(reader.position());
+
+        watch.check(2 * timeoutMs, timeoutMs);
+        assertThat(poll()).isEqualTo(1);
+        assertThat(received).containsExactly(2L);
     }
 
     @Test
